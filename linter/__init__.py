@@ -1,0 +1,3 @@
+"""job2pod: migrate Kubernetes Job-based task execution to the Pod-based Task model."""
+
+__version__ = "0.1.0"

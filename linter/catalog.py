@@ -1,0 +1,211 @@
+"""The rule catalog: rules/*.yaml (data) naming checks in linter/checks/ (code).
+
+The rule files are the registry: every rule, its default state and its docs live there.
+They are validated against schemas/rule.schema.json when loaded; a broken rule file is a
+CatalogError naming the file and the field.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import importlib.resources
+import json
+import pkgutil
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from linter.findings import FixSafety, Severity
+
+
+class CatalogError(Exception):
+    """A rule file that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class RuleFix:
+    availability: str
+    safety: FixSafety | None
+    title: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    summary: str
+    check: str
+    raw_params: Mapping[str, Any]
+    language: str
+    kinds: frozenset[str] | None
+    triggers: tuple[bytes, ...]
+    severity: Severity
+    enabled: bool
+    migrate: bool
+    message: str
+    fix: RuleFix
+    docs: Mapping[str, str]
+    origin: str
+    _params: list[BaseModel] = field(default_factory=list, compare=False, repr=False)
+
+    @property
+    def fixable(self) -> bool:
+        return self.fix.availability != "none"
+
+    def check_module(self) -> ModuleType:
+        return importlib.import_module(f"linter.checks.{self.check}")
+
+    def params(self) -> BaseModel:
+        """The check's Params model, validated once on first use."""
+        if not self._params:
+            model: type[BaseModel] = self.check_module().Params
+            try:
+                self._params.append(model.model_validate(dict(self.raw_params)))
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                raise CatalogError(f"{self.origin}: params.{where}: {first['msg']}") from exc
+        return self._params[0]
+
+    def applies_to(self, kind: str | None) -> bool:
+        return self.kinds is None or kind in self.kinds
+
+    def triggered_by(self, data: bytes) -> bool:
+        return not self.triggers or any(t in data for t in self.triggers)
+
+    def matches(self, selector: str) -> bool:
+        """`--select`/`--ignore` matching: an id, an id prefix (`JP1`) or the rule name."""
+        return self.id.startswith(selector) or self.name == selector or selector == "ALL"
+
+
+def check_names() -> list[str]:
+    import linter.checks
+
+    return sorted(m.name for m in pkgutil.iter_modules(linter.checks.__path__))
+
+
+@functools.lru_cache(maxsize=1)
+def _rule_schema() -> dict[str, Any]:
+    text = importlib.resources.files("linter.schemas").joinpath("rule.schema.json").read_text()
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _load_yaml(text: str) -> Any:
+    from ruamel.yaml import YAML
+
+    return YAML(typ="safe").load(text)
+
+
+def parse_rule(data: Any, origin: str, checks: Sequence[str]) -> Rule:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(_rule_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
+        raise CatalogError(f"{origin}: {where}: {err.message}")
+    if data["check"] not in checks:
+        raise CatalogError(
+            f"{origin}: check: unknown check '{data['check']}' (one of: {', '.join(checks)})"
+        )
+    scope = data["scope"]
+    fix = data.get("fix", {"availability": "none"})
+    kinds = scope.get("kinds")
+    return Rule(
+        id=data["id"],
+        name=data["name"],
+        summary=data["summary"],
+        check=data["check"],
+        raw_params=data.get("params", {}),
+        language=scope["language"],
+        kinds=frozenset(kinds) if kinds else None,
+        triggers=tuple(t.encode() for t in data.get("triggers", [])),
+        severity=Severity(data["severity"]),
+        enabled=data.get("enabled", True),
+        migrate=data.get("migrate", data.get("enabled", True)),
+        message=data["message"],
+        fix=RuleFix(
+            availability=fix["availability"],
+            safety=FixSafety(fix["safety"]) if "safety" in fix else None,
+            title=fix.get("title", ""),
+        ),
+        docs=data["docs"],
+        origin=origin,
+    )
+
+
+def load_rule_files(paths: Iterable[tuple[str, str]]) -> list[Rule]:
+    """(origin, text) pairs to rules; ids and names must be unique across all of them."""
+    checks = check_names()
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for origin, text in paths:
+        try:
+            data = _load_yaml(text)
+        except Exception as exc:  # noqa: BLE001 - a broken rule file is a CatalogError
+            raise CatalogError(f"{origin}: not valid YAML: {exc}") from exc
+        rule = parse_rule(data, origin, checks)
+        for key in (rule.id, rule.name):
+            if key in seen:
+                raise CatalogError(f"{origin}: id/name '{key}' is already defined in {seen[key]}")
+            seen[key] = origin
+        rules.append(rule)
+    return rules
+
+
+def builtin_rule_texts() -> list[tuple[str, str]]:
+    root = importlib.resources.files("linter.rules")
+    entries = sorted(
+        (p for p in root.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name
+    )
+    return [(f"rules/{p.name}", p.read_text(encoding="utf-8")) for p in entries]
+
+
+def user_rule_texts(directory: Path) -> list[tuple[str, str]]:
+    return [
+        (str(p), p.read_text(encoding="utf-8"))
+        for p in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    ]
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_rules() -> tuple[Rule, ...]:
+    return tuple(load_rule_files(builtin_rule_texts()))
+
+
+def load_catalog(extra_dirs: Sequence[Path] = ()) -> list[Rule]:
+    rules = list(builtin_rules())
+    if extra_dirs:
+        texts = builtin_rule_texts()
+        for directory in extra_dirs:
+            texts.extend(user_rule_texts(directory))
+        rules = load_rule_files(texts)
+    return sorted(rules, key=lambda r: r.id)
+
+
+def select_rules(
+    rules: Iterable[Rule],
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    migrate: bool = False,
+) -> list[Rule]:
+    """Default set (or the migration set), narrowed by --select and --ignore like ruff."""
+    chosen = []
+    for rule in rules:
+        on = any(rule.matches(s) for s in select) if select else rule.enabled or (
+            migrate and rule.migrate
+        )
+        if on and not any(rule.matches(s) for s in ignore):
+            chosen.append(rule)
+    return chosen
+
+
+def unknown_selectors(rules: Sequence[Rule], selectors: Iterable[str]) -> list[str]:
+    return [s for s in selectors if not any(r.matches(s) for r in rules)]

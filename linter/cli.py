@@ -1,0 +1,187 @@
+"""The `job2pod` command: thin click wrappers around the engine, reporters and catalog."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+import click
+
+from linter import __version__
+from linter.catalog import CatalogError, Rule, load_catalog, select_rules, unknown_selectors
+from linter.findings import Finding, Severity
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+_FAIL_ON = ("error", "warning", "info", "never")
+
+
+class UsageProblem(click.UsageError):
+    """A usage or config error: one clear line, exit code 2."""
+
+
+def _split(values: Sequence[str]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _catalog() -> list[Rule]:
+    try:
+        return load_catalog()
+    except CatalogError as exc:
+        raise UsageProblem(str(exc)) from exc
+
+
+def _rules(select: Sequence[str], ignore: Sequence[str], migrate: bool = False) -> list[Rule]:
+    catalog = _catalog()
+    unknown = unknown_selectors(catalog, [*select, *ignore])
+    if unknown:
+        raise UsageProblem(f"unknown rule selector '{unknown[0]}' (see `job2pod rules`)")
+    return select_rules(catalog, select, ignore, migrate=migrate)
+
+
+def _color(option: str, stream: object) -> bool:
+    if option == "always":
+        return True
+    if option == "never":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _fails(findings: Sequence[Finding], fail_on: str) -> bool:
+    if fail_on == "never":
+        return False
+    threshold = Severity(fail_on).rank
+    return any(f.severity.rank >= threshold for f in findings)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="job2pod")
+def cli() -> None:
+    """Find Job-based task execution in Kubernetes YAML and Python controllers, and
+    migrate it to the Pod-based Task model."""
+
+
+_select = click.option(
+    "--select", multiple=True, help="Rule ids, id prefixes (JP1) or names; comma-separated."
+)
+_ignore = click.option("--ignore", multiple=True, help="Rules to leave out, as for --select.")
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "sarif", "github"]),
+    default="text",
+    show_default=True,
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
+@_select
+@_ignore
+@click.option(
+    "--fail-on",
+    type=click.Choice(_FAIL_ON),
+    default="warning",
+    show_default=True,
+    help="Lowest severity that makes the exit code 1.",
+)
+@click.option("--statistics", is_flag=True, help="Count findings per rule.")
+@click.option("--stdin-filename", help="Path (and language) of what `-` reads from stdin.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+def check(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+    statistics: bool,
+    stdin_filename: str | None,
+    color: str,
+) -> None:
+    """Check PATHS (files, directories, or - for stdin) and report findings."""
+    from linter.discover import discover
+    from linter.engine import RuleSet, check_bytes
+    from linter.reporters import Report, reporter
+
+    rules = _rules(_split(select), _split(ignore))
+    ruleset = RuleSet(rules)
+    findings: list[Finding] = []
+    files = 0
+    inputs = list(paths) or ["."]
+    if "-" in inputs:
+        if not stdin_filename:
+            raise UsageProblem("reading stdin (-) needs --stdin-filename for positions and language")
+        data = sys.stdin.buffer.read()
+        findings.extend(check_bytes(stdin_filename, data, ruleset, language=_language(stdin_filename)).findings)
+        files += 1
+        inputs = [p for p in inputs if p != "-"]
+    for missing in (p for p in inputs if not Path(p).exists()):
+        raise UsageProblem(f"no such file or directory: {missing}")
+    for path in discover(inputs) if inputs else []:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            click.echo(f"job2pod: cannot read {path}: {exc.strerror}", err=True)
+            continue
+        findings.extend(check_bytes(path, data, ruleset, language=_language(path)).findings)
+        files += 1
+    findings.sort(key=Finding.sort_key)
+    stream = open(output, "w", encoding="utf-8", newline="") if output else None
+    try:
+        target = stream or sys.stdout
+        report = Report(
+            findings, rules, files, color=_color(color, target) and output_format == "text",
+            statistics=statistics,
+        )
+        target.write(reporter(output_format)(report))
+    finally:
+        if stream is not None:
+            stream.close()
+    sys.exit(EXIT_FINDINGS if _fails(findings, fail_on) else EXIT_CLEAN)
+
+
+def _language(path: str) -> str:
+    """A file named explicitly (or stdin) with no known suffix is read as YAML, like kubectl."""
+    from linter.engine import language_of
+
+    return language_of(path) or "yaml"
+
+
+@cli.command(name="rules")
+@click.argument("rule", required=False)
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text")
+def rules_command(rule: str | None, output_format: str) -> None:
+    """List the rule catalog, or explain one RULE (id or name)."""
+    from linter import ruledocs
+
+    catalog = _catalog()
+    if rule is not None:
+        chosen = [r for r in catalog if r.id == rule or r.name == rule]
+        if not chosen:
+            raise UsageProblem(f"unknown rule '{rule}' (see `job2pod rules`)")
+        click.echo(ruledocs.explain(chosen[0], markdown=output_format == "markdown"), nl=False)
+        return
+    if output_format == "json":
+        click.echo(ruledocs.catalog_json(catalog), nl=False)
+    elif output_format == "markdown":
+        click.echo(ruledocs.catalog_markdown(catalog), nl=False)
+    else:
+        click.echo(ruledocs.catalog_table(catalog), nl=False)
+
+
+def main(argv: Sequence[str] | None = None) -> NoReturn:
+    try:
+        cli.main(args=argv, prog_name="job2pod", standalone_mode=True)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        click.echo("job2pod: interrupted", err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 - an internal error is exit 2 with one line
+        click.echo(f"job2pod: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_ERROR)
+    sys.exit(EXIT_CLEAN)

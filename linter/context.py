@@ -1,0 +1,12 @@
+"""What every check may read besides its target and params: the values fixes insert."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CheckContext:
+    ttl_seconds_after_finished: int = 3600
+    backoff_limit: int = 0
+    stop_grace_period_seconds: int = 30

@@ -1,0 +1,168 @@
+"""Rules × sources → findings.
+
+One file at a time: size limit, prefilter on raw bytes, decode, parse, then every selected
+rule whose triggers the file holds runs its check on the objects of its kinds. Whatever the
+input, the result is a list of findings; input problems are JP0xx findings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from linter.catalog import Rule
+from linter.context import CheckContext
+from linter.findings import Finding, ObjectId, Span, Violation
+from linter.sources.template import unmask_message
+from linter.sources.text import LineIndex, UndecodableError, decode
+
+LANGUAGES = {".yaml": "yaml", ".yml": "yaml", ".py": "python"}
+DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
+# A UTF-16/32 file holds no ASCII token as bytes: it is decoded before the prefilter reads it.
+_WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_FIELD = re.compile(r"\{(\w+)\}")
+PROBLEM_CHECK = "source_problem"
+
+
+def language_of(path: str) -> str | None:
+    return LANGUAGES.get(PurePath(path).suffix.lower())
+
+
+@dataclass
+class RuleSet:
+    """The selected rules, grouped the way the engine asks for them."""
+
+    rules: Sequence[Rule]
+    context: CheckContext = field(default_factory=CheckContext)
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
+
+    def __post_init__(self) -> None:
+        self.problem_rules: dict[str, Rule] = {}
+        self.object_rules: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            if rule.check == PROBLEM_CHECK:
+                self.problem_rules[rule.raw_params["problem"]] = rule
+            else:
+                self.object_rules.setdefault(rule.language, []).append(rule)
+
+
+@dataclass
+class FileReport:
+    path: str
+    findings: list[Finding]
+    parsed: bool
+
+
+def check_bytes(
+    path: str, data: bytes, ruleset: RuleSet, language: str | None = None
+) -> FileReport:
+    """Every finding for one file; never raises on bad input."""
+    language = language or language_of(path)
+    if language is None:
+        return FileReport(path, [], False)
+    if len(data) > ruleset.max_file_size:
+        detail = f"{len(data):,} bytes is over the limit of {ruleset.max_file_size:,}"
+        return FileReport(path, _problem(path, ruleset, "too-large", detail), False)
+    wide = data.startswith(_WIDE_BOMS)
+    rules = ruleset.object_rules.get(language, [])
+    if not wide:
+        rules = [r for r in rules if r.triggered_by(data)]
+        if not rules:
+            return FileReport(path, [], False)
+    try:
+        text = decode(data).text
+    except UndecodableError as exc:
+        return FileReport(path, _problem(path, ruleset, "undecodable", str(exc)), False)
+    if wide:
+        utf8 = text.encode("utf-8", "surrogatepass")
+        rules = [r for r in rules if r.triggered_by(utf8)]
+        if not rules:
+            return FileReport(path, [], False)
+    return FileReport(path, _findings(path, text, _violations(text, language, rules, ruleset)), True)
+
+
+def _problem(path: str, ruleset: RuleSet, problem: str, detail: str) -> list[Finding]:
+    rule = ruleset.problem_rules.get(problem)
+    if rule is None:
+        return []
+    return _findings(path, "", [(rule, None, Violation(Span(0, 0), {"detail": detail}))])
+
+
+def _violations(
+    text: str, language: str, rules: list[Rule], ruleset: RuleSet
+) -> Iterator[tuple[Rule, ObjectId | None, Violation]]:
+    if language != "yaml":
+        return
+    from linter.sources.yaml import parse
+
+    source = parse(text)
+    for problem in source.problems:
+        rule = ruleset.problem_rules.get(problem.kind)
+        if rule is not None:
+            yield rule, None, Violation(problem.span, {"detail": problem.detail})
+    for obj in source.objects():
+        identity = None
+        for rule in rules:
+            if not rule.applies_to(obj.kind):
+                continue
+            for violation in rule.check_module().check(obj, rule.params(), ruleset.context):
+                identity = identity or obj.identity
+                yield rule, identity, violation
+
+
+def _findings(
+    path: str,
+    text: str,
+    violations: Iterator[tuple[Rule, ObjectId | None, Violation]]
+    | list[tuple[Rule, ObjectId | None, Violation]],
+) -> list[Finding]:
+    lines = LineIndex(text)
+    seen: Counter[tuple[str, str, str]] = Counter()
+    findings = []
+    for rule, obj, violation in sorted(violations, key=lambda v: (v[2].span.start, v[0].id)):
+        span = violation.span
+        snippet = " ".join(text[span.start : span.end].split()) or str(violation.args)
+        key = (rule.id, str(obj or ""), snippet)
+        occurrence = seen[key]
+        seen[key] += 1
+        findings.append(
+            Finding(
+                rule_id=rule.id,
+                rule_name=rule.name,
+                severity=rule.severity,
+                path=path,
+                start=lines.position(span.start),
+                end=lines.position(span.end),
+                message=format_message(rule.message, violation.args),
+                span=span,
+                obj=obj,
+                fix=violation.fix,
+                fingerprint=fingerprint(rule.id, path, obj, snippet, occurrence),
+            )
+        )
+    return findings
+
+
+def format_message(template: str, args: Mapping[str, object]) -> str:
+    def field_value(m: re.Match[str]) -> str:
+        value = args.get(m.group(1))
+        if value is None:
+            return m.group(0)
+        if isinstance(value, (list, tuple)):
+            return ", ".join(str(v) for v in value)
+        return str(value)
+
+    return unmask_message(_FIELD.sub(field_value, template))
+
+
+def fingerprint(rule_id: str, path: str, obj: ObjectId | None, content: str, occurrence: int) -> str:
+    """Stable across unrelated line moves: rule, file, object and the flagged text itself."""
+    digest = hashlib.sha256()
+    for part in (rule_id, path, str(obj) if obj else "", content, str(occurrence)):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]

@@ -1,0 +1,106 @@
+"""What a check reports: violations on spans of text, and the findings built from them."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+class Severity(str, enum.Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class FixSafety(str, enum.Enum):
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace text[start:end] with `text`; offsets are str indices of the original text.
+
+    The text is the file decoded without newline translation, so CRLF pairs count as two
+    characters and survive an edit that does not touch them.
+    """
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    edits: tuple[Edit, ...]
+    safety: FixSafety
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Half-open range of str offsets into the file's text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a check yields: where, the values for the rule's message template, a fix."""
+
+    span: Span
+    args: Mapping[str, object] = field(default_factory=dict)
+    fix: Fix | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectId:
+    """The Kubernetes object (or Python scope) a finding belongs to."""
+
+    api_version: str | None = None
+    kind: str | None = None
+    namespace: str | None = None
+    name: str | None = None
+
+    def __str__(self) -> str:
+        parts = [self.kind or "?"]
+        if self.namespace:
+            parts.append(f"{self.namespace}/{self.name or '?'}")
+        elif self.name:
+            parts.append(self.name)
+        return " ".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    """1-based line and column (columns count characters)."""
+
+    line: int
+    column: int
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    severity: Severity
+    path: str
+    start: Position
+    end: Position
+    message: str
+    span: Span
+    obj: ObjectId | None = None
+    fix: Fix | None = None
+    fingerprint: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.start.line, self.start.column, self.rule_id)

@@ -1,0 +1,30 @@
+"""One module per output format, each a function from findings to text."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from linter.catalog import Rule
+from linter.findings import Finding
+
+FORMATS = ("text", "json", "sarif", "github")
+
+
+@dataclass(frozen=True)
+class Report:
+    """What every reporter is given: the findings and the context they were made in."""
+
+    findings: Sequence[Finding]
+    rules: Sequence[Rule]
+    files_checked: int
+    color: bool = False
+    statistics: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+
+def reporter(name: str) -> Callable[[Report], str]:
+    module = importlib.import_module(f"linter.reporters.{name}")
+    render: Callable[[Report], str] = module.render
+    return render

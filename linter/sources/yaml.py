@@ -1,0 +1,260 @@
+"""YAML text to documents of composed nodes and the Kubernetes objects they hold.
+
+Documents are split at their `---` markers and composed one by one, so a broken document
+is a finding at the parser's position while the others are still checked. Nodes are
+composed, never constructed (no tags run, no aliases expanded), with ruamel.yaml's C parser
+when it is installed; marks give each node its exact start and end offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from linter.findings import ObjectId, Span
+from linter.sources import nodes
+from linter.sources.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from linter.sources.template import MaskedText, TemplateError, has_template, mask
+
+try:
+    from ruamel.yaml.cyaml import CBaseLoader as _Loader
+except ImportError:  # pragma: no cover - platforms without ruamel.yaml.clib
+    from ruamel.yaml.loader import BaseLoader as _Loader
+
+_DOC_START = re.compile(r"^(?:%[^\r\n]*(?:\r\n|\r|\n))*---(?=[ \t\r\n]|\Z)", re.M)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_depth: int = 400
+    max_nodes: int = 1_000_000
+
+
+@dataclass(frozen=True)
+class SourceProblem:
+    """Why a document (or the file) could not be read: the kind names a JP0xx rule."""
+
+    kind: str
+    span: Span
+    detail: str
+
+
+@dataclass
+class YamlDocument:
+    index: int
+    base: int
+    root: Node | None
+
+
+@dataclass
+class YamlSource:
+    text: str
+    masked: MaskedText
+    documents: list[YamlDocument] = field(default_factory=list)
+    problems: list[SourceProblem] = field(default_factory=list)
+
+    @property
+    def is_template(self) -> bool:
+        return bool(self.masked.regions)
+
+    def objects(self) -> Iterator[K8sObject]:
+        for doc in self.documents:
+            yield from _objects_in(self, doc, doc.root)
+
+
+@dataclass(frozen=True)
+class K8sObject:
+    """A Kubernetes object (or a JSON patch: kind `JSONPatch`) inside a YAML document."""
+
+    source: YamlSource
+    document: YamlDocument
+    node: Node
+    kind: str | None
+    api_version: str | None
+
+    @property
+    def identity(self) -> ObjectId:
+        meta = nodes.get(self.node, "metadata")
+        return ObjectId(
+            api_version=self.api_version,
+            kind=self.kind,
+            namespace=_identity_text(nodes.get(meta, "namespace")),
+            name=_identity_text(nodes.get(meta, "name")),
+        )
+
+    def span(self, node: Node) -> Span:
+        base = self.document.base
+        return Span(base + node.start_mark.index, base + node.end_mark.index)
+
+    def pair_span(self, key: Node, value: Node) -> Span:
+        """From the key to the end of its value: the whole `key: value` entry."""
+        base = self.document.base
+        return Span(base + key.start_mark.index, base + value.end_mark.index)
+
+    def source_text(self, node: Node) -> str:
+        span = self.span(node)
+        return self.source.text[span.start : span.end]
+
+
+def _identity_text(node: Node | None) -> str | None:
+    if isinstance(node, ScalarNode) and nodes.is_templated(node):
+        return "{{…}}"
+    return nodes.scalar(node)
+
+
+def _objects_in(source: YamlSource, doc: YamlDocument, root: Node | None) -> Iterator[K8sObject]:
+    if isinstance(root, MappingNode):
+        kind = nodes.scalar(nodes.get(root, "kind"))
+        api_version = nodes.scalar(nodes.get(root, "apiVersion"))
+        if kind is None and api_version is None:
+            return
+        yield K8sObject(source, doc, root, kind, api_version)
+        if kind is not None and kind.endswith("List"):
+            for item in nodes.items(nodes.get(root, "items")):
+                yield from _objects_in(source, doc, item)
+    elif isinstance(root, SequenceNode) and _is_json_patch(root):
+        yield K8sObject(source, doc, root, "JSONPatch", None)
+
+
+def _is_json_patch(root: SequenceNode) -> bool:
+    ops = root.value
+    return bool(ops) and all(
+        nodes.get(op, "op") is not None and nodes.get(op, "path") is not None for op in ops
+    )
+
+
+def parse(text: str, limits: Limits = Limits()) -> YamlSource:
+    """Compose every document of `text`; problems become SourceProblems, never exceptions."""
+    try:
+        masked = mask(text) if has_template(text) else MaskedText(text, ())
+    except TemplateError as exc:
+        masked = MaskedText(text, ())
+        template_error: TemplateError | None = exc
+    else:
+        template_error = None
+    source = YamlSource(text, masked)
+    depth = _nesting_bound(masked.text, limits.max_depth)
+    if depth > limits.max_depth:
+        source.problems.append(
+            SourceProblem(
+                "resource-limit",
+                Span(0, 0),
+                f"nesting deeper than {limits.max_depth} levels; the file was not parsed",
+            )
+        )
+        return source
+    for base, segment in _segments(masked.text):
+        _compose_segment(source, base, segment, limits)
+    if template_error is not None and any(p.kind == "yaml-syntax" for p in source.problems):
+        # The unmasked text does not parse either: report the template, not YAML noise.
+        source.problems[:] = [p for p in source.problems if p.kind != "yaml-syntax"]
+        at = Span(template_error.offset, template_error.offset + 2)
+        source.problems.append(SourceProblem("yaml-syntax", at, str(template_error)))
+    return source
+
+
+def _segments(text: str) -> Iterator[tuple[int, str]]:
+    starts = [m.start() for m in _DOC_START.finditer(text)]
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    for i, start in enumerate(starts):
+        end = starts[i + 1] if i + 1 < len(starts) else len(text)
+        yield start, text[start:end]
+
+
+def _compose_segment(source: YamlSource, base: int, segment: str, limits: Limits) -> None:
+    loader = _Loader(segment)
+    try:
+        while loader.check_node():
+            root = loader.get_node()
+            doc = YamlDocument(len(source.documents), base, root)
+            if "&" in segment and _expanded_size(root, limits.max_nodes) > limits.max_nodes:
+                source.problems.append(
+                    SourceProblem(
+                        "resource-limit",
+                        Span(base + root.start_mark.index, base + root.start_mark.index),
+                        f"aliases expand to more than {limits.max_nodes} nodes; "
+                        "the document was not checked",
+                    )
+                )
+                continue
+            source.documents.append(doc)
+    except Exception as exc:  # noqa: BLE001 - any parser failure is a finding, never a crash
+        source.problems.append(_syntax_problem(source, base, segment, exc))
+    finally:
+        _dispose(loader)
+
+
+def _dispose(loader: object) -> None:
+    dispose = getattr(loader, "dispose", None)
+    if dispose is not None:
+        dispose()
+
+
+def _syntax_problem(source: YamlSource, base: int, segment: str, exc: Exception) -> SourceProblem:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    offset = base + (mark.index if mark is not None else 0)
+    offset = min(offset, len(source.text))
+    problem = getattr(exc, "problem", None)
+    context = getattr(exc, "context", None)
+    if problem:
+        detail = f"{problem} ({context})" if context else str(problem)
+    else:
+        detail = f"the YAML parser failed: {type(exc).__name__}"
+    if source.is_template and source.masked.text[offset : offset + 1] in ("\ue000", "#"):
+        detail += "; the Helm template around it is too irregular to lint in place"
+    elif source.is_template:
+        detail += " (in a Helm template, linted with its {{ }} expressions masked)"
+    return SourceProblem("yaml-syntax", Span(offset, offset), detail)
+
+
+def _expanded_size(root: Node, limit: int) -> int:
+    """Node count with every alias expanded, computed once per shared node."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Node, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if key in sizes and not done:
+            continue
+        children = _children(node)
+        if done:
+            total = 1 + sum(sizes[id(c)] for c in children)
+            sizes[key] = total
+            if total > limit:
+                return total
+            continue
+        stack.append((node, True))
+        stack.extend((c, False) for c in children if id(c) not in sizes)
+    return sizes[id(root)]
+
+
+def _children(node: Node) -> list[Node]:
+    if isinstance(node, MappingNode):
+        return [n for pair in node.value for n in pair]
+    if isinstance(node, SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _nesting_bound(text: str, limit: int) -> int:
+    """An upper bound of the nesting depth, exact enough to keep the C composer's
+    recursion (which crashes the interpreter past a few thousand levels) away from hostile
+    input. Cheap for ordinary files: two counts and one regex."""
+    brackets = text.count("[") + text.count("{")
+    half = limit // 2
+    block = re.search(r"^[ \t-]{%d,}" % half, text, re.M)
+    if brackets < half and block is None:
+        return brackets
+    depth = flow = 0
+    for ch in text:
+        if ch in "[{":
+            flow += 1
+            depth = max(depth, flow)
+        elif ch in "]}" and flow:
+            flow -= 1
+    block_depth = max(
+        (len(line) - len(line.lstrip(" \t-")) for line in text.splitlines()), default=0
+    )
+    return depth + block_depth
