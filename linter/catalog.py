@@ -149,7 +149,7 @@ def load_rule_files(paths: Iterable[tuple[str, str]]) -> list[Rule]:
     for origin, text in paths:
         try:
             data = _load_yaml(text)
-        except Exception as exc:  # noqa: BLE001 - a broken rule file is a CatalogError
+        except Exception as exc:
             raise CatalogError(f"{origin}: not valid YAML: {exc}") from exc
         rule = parse_rule(data, origin, checks)
         for key in (rule.id, rule.name):
@@ -162,9 +162,7 @@ def load_rule_files(paths: Iterable[tuple[str, str]]) -> list[Rule]:
 
 def builtin_rule_texts() -> list[tuple[str, str]]:
     root = importlib.resources.files("linter.rules")
-    entries = sorted(
-        (p for p in root.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name
-    )
+    entries = sorted((p for p in root.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
     return [(f"rules/{p.name}", p.read_text(encoding="utf-8")) for p in entries]
 
 
@@ -199,8 +197,10 @@ def select_rules(
     """Default set (or the migration set), narrowed by --select and --ignore like ruff."""
     chosen = []
     for rule in rules:
-        on = any(rule.matches(s) for s in select) if select else rule.enabled or (
-            migrate and rule.migrate
+        on = (
+            any(rule.matches(s) for s in select)
+            if select
+            else rule.enabled or (migrate and rule.migrate)
         )
         if on and not any(rule.matches(s) for s in ignore):
             chosen.append(rule)

@@ -114,9 +114,13 @@ def check(
     inputs = list(paths) or ["."]
     if "-" in inputs:
         if not stdin_filename:
-            raise UsageProblem("reading stdin (-) needs --stdin-filename for positions and language")
+            raise UsageProblem(
+                "reading stdin (-) needs --stdin-filename for positions and language"
+            )
         data = sys.stdin.buffer.read()
-        findings.extend(check_bytes(stdin_filename, data, ruleset, language=_language(stdin_filename)).findings)
+        findings.extend(
+            check_bytes(stdin_filename, data, ruleset, language=_language(stdin_filename)).findings
+        )
         files += 1
         inputs = [p for p in inputs if p != "-"]
     for missing in (p for p in inputs if not Path(p).exists()):
@@ -130,17 +134,18 @@ def check(
         findings.extend(check_bytes(path, data, ruleset, language=_language(path)).findings)
         files += 1
     findings.sort(key=Finding.sort_key)
-    stream = open(output, "w", encoding="utf-8", newline="") if output else None
-    try:
-        target = stream or sys.stdout
-        report = Report(
-            findings, rules, files, color=_color(color, target) and output_format == "text",
-            statistics=statistics,
-        )
-        target.write(reporter(output_format)(report))
-    finally:
-        if stream is not None:
-            stream.close()
+    report = Report(
+        findings,
+        rules,
+        files,
+        color=output is None and output_format == "text" and _color(color, sys.stdout),
+        statistics=statistics,
+    )
+    text = reporter(output_format)(report)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
     sys.exit(EXIT_FINDINGS if _fails(findings, fail_on) else EXIT_CLEAN)
 
 
@@ -153,7 +158,9 @@ def _language(path: str) -> str:
 
 @cli.command(name="rules")
 @click.argument("rule", required=False)
-@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text")
+@click.option(
+    "--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text"
+)
 def rules_command(rule: str | None, output_format: str) -> None:
     """List the rule catalog, or explain one RULE (id or name)."""
     from linter import ruledocs
@@ -173,6 +180,19 @@ def rules_command(rule: str | None, output_format: str) -> None:
         click.echo(ruledocs.catalog_table(catalog), nl=False)
 
 
+@cli.command(hidden=True)
+@click.option("--check", "check_only", is_flag=True, help="Exit 1 when a file is stale.")
+@click.argument("root", default=".", type=click.Path(file_okay=False))
+def generate(check_only: bool, root: str) -> None:
+    """Regenerate docs/rules.md and schemas/*.json from the catalog and models."""
+    from linter import generated
+
+    names = generated.stale(Path(root)) if check_only else generated.write(Path(root))
+    for name in names:
+        click.echo(f"{'stale' if check_only else 'wrote'}: {name}")
+    sys.exit(EXIT_FINDINGS if check_only and names else EXIT_CLEAN)
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     try:
         cli.main(args=argv, prog_name="job2pod", standalone_mode=True)
@@ -181,7 +201,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except KeyboardInterrupt:
         click.echo("job2pod: interrupted", err=True)
         sys.exit(EXIT_ERROR)
-    except Exception as exc:  # noqa: BLE001 - an internal error is exit 2 with one line
+    except Exception as exc:
         click.echo(f"job2pod: internal error: {type(exc).__name__}: {exc}", err=True)
         sys.exit(EXIT_ERROR)
     sys.exit(EXIT_CLEAN)

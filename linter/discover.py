@@ -58,7 +58,16 @@ def _inside(path: Path, root: Path) -> bool:
 def _git_files(root: Path) -> list[Path] | None:
     try:
         out = subprocess.run(
-            ["git", "-C", str(root), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            [
+                "git",
+                "-C",
+                str(root),
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ],
             capture_output=True,
             check=True,
             timeout=120,

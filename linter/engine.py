@@ -1,4 +1,4 @@
-"""Rules × sources → findings.
+"""Rules and sources in, findings out.
 
 One file at a time: size limit, prefilter on raw bytes, decode, parse, then every selected
 rule whose triggers the file holds runs its check on the objects of its kinds. Whatever the
@@ -82,7 +82,9 @@ def check_bytes(
         rules = [r for r in rules if r.triggered_by(utf8)]
         if not rules:
             return FileReport(path, [], False)
-    return FileReport(path, _findings(path, text, _violations(text, language, rules, ruleset)), True)
+    return FileReport(
+        path, _findings(path, text, _violations(text, language, rules, ruleset)), True
+    )
 
 
 def _problem(path: str, ruleset: RuleSet, problem: str, detail: str) -> list[Finding]:
@@ -159,7 +161,9 @@ def format_message(template: str, args: Mapping[str, object]) -> str:
     return unmask_message(_FIELD.sub(field_value, template))
 
 
-def fingerprint(rule_id: str, path: str, obj: ObjectId | None, content: str, occurrence: int) -> str:
+def fingerprint(
+    rule_id: str, path: str, obj: ObjectId | None, content: str, occurrence: int
+) -> str:
     """Stable across unrelated line moves: rule, file, object and the flagged text itself."""
     digest = hashlib.sha256()
     for part in (rule_id, path, str(obj) if obj else "", content, str(occurrence)):

@@ -102,9 +102,9 @@ def schema_properties(schema: Node, max_depth: int = 64) -> Iterator[SchemaPrope
             yield SchemaProperty(key, child, (*path, key.value))
             stack.append((child, (*path, key.value)))
         for nested in ("items", "additionalProperties"):
-            child = nodes.get(node, nested)
-            if isinstance(child, MappingNode):
-                stack.append((child, (*path, "[]" if nested == "items" else "*")))
+            inner = nodes.get(node, nested)
+            if isinstance(inner, MappingNode):
+                stack.append((inner, (*path, "[]" if nested == "items" else "*")))
 
 
 def printer_columns(obj: K8sObject) -> Iterator[tuple[Node, str]]:

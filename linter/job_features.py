@@ -64,7 +64,9 @@ def migration_blockers(parts: JobParts) -> list[Blocker]:
             blockers.append(Blocker("restartPolicy", "absent; a Pod would default to Always", None))
     elif nodes.scalar(restart[1]) != "Never":
         shown = nodes.scalar(restart[1]) or "templated"
-        blockers.append(Blocker("restartPolicy", f"{shown}: containers restart in place", restart[0]))
+        blockers.append(
+            Blocker("restartPolicy", f"{shown}: containers restart in place", restart[0])
+        )
     return blockers
 
 

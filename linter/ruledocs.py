@@ -25,7 +25,9 @@ def catalog_table(rules: Sequence[Rule]) -> str:
     for r in rules:
         fix = r.fix.safety.value if r.fixable and r.fix.safety else "-"
         default = "on" if r.enabled else ("migrate" if r.migrate else "off")
-        rows.append(f"{r.id:<7} {r.name:<32} {r.severity.value:<8} {fix:<7} {default:<7} {r.summary}")
+        rows.append(
+            f"{r.id:<7} {r.name:<32} {r.severity.value:<8} {fix:<7} {default:<7} {r.summary}"
+        )
     return "\n".join(rows) + "\n"
 
 
@@ -38,7 +40,10 @@ def catalog_json(rules: Sequence[Rule]) -> str:
             "severity": r.severity.value,
             "language": r.language,
             "enabled": r.enabled,
-            "fix": {"availability": r.fix.availability, "safety": r.fix.safety.value if r.fix.safety else None},
+            "fix": {
+                "availability": r.fix.availability,
+                "safety": r.fix.safety.value if r.fix.safety else None,
+            },
             "check": r.check,
             "origin": r.origin,
         }
@@ -68,7 +73,14 @@ def _rule_text(rule: Rule) -> str:
     ]
     for key, title in _SECTIONS:
         parts += [f"{title}:", _wrap(docs[key]), ""]
-    parts += ["Example:", _indent(docs["example"]), "", "Use instead:", _indent(docs["use_instead"]), ""]
+    parts += [
+        "Example:",
+        _indent(docs["example"]),
+        "",
+        "Use instead:",
+        _indent(docs["use_instead"]),
+        "",
+    ]
     parts += ["Fix:", _fix_line(rule)]
     if "fix_safety" in docs:
         parts += [_wrap(docs["fix_safety"])]
@@ -85,7 +97,11 @@ def _rule_markdown(rule: Rule, level: int) -> str:
         f"{h} {rule.id} {rule.name}",
         "",
         f"{rule.summary} Severity: **{rule.severity.value}**"
-        + ("" if rule.enabled else " (off by default" + (", on in `migrate`)" if rule.migrate else ")"))
+        + (
+            ""
+            if rule.enabled
+            else " (off by default" + (", on in `migrate`)" if rule.migrate else ")")
+        )
         + f". Check: `{rule.check}`.",
         "",
     ]
@@ -105,13 +121,15 @@ def catalog_markdown(rules: Sequence[Rule]) -> str:
     header = [
         "# job2pod rules",
         "",
-        "Generated from rules/*.yaml by `job2pod rules --format markdown`; do not edit by hand.",
+        "Generated from rules/*.yaml by `job2pod generate`; do not edit by hand.",
         "",
         "| id | name | severity | fix | summary |",
         "|---|---|---|---|---|",
     ]
     for r in rules:
         fix = r.fix.safety.value if r.fixable and r.fix.safety else "—"
-        header.append(f"| [{r.id}](#{r.id.lower()}-{r.name}) | {r.name} | {r.severity.value} | {fix} | {r.summary} |")
+        header.append(
+            f"| [{r.id}](#{r.id.lower()}-{r.name}) | {r.name} | {r.severity.value} | {fix} | {r.summary} |"
+        )
     body = [_rule_markdown(r, level=2) for r in rules]
     return "\n".join(header) + "\n\n" + "\n".join(body)

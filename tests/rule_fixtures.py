@@ -11,7 +11,9 @@ from linter.engine import RuleSet, check_bytes
 from linter.findings import Finding
 
 FIXTURE_SUFFIXES = (".yaml", ".yml", ".py")
-_MARKER = re.compile(rb"expect(?:\+(\d+))?: ?([A-Z][A-Z0-9]*[0-9]{3}(?:\s*,\s*[A-Z][A-Z0-9]*[0-9]{3})*)")
+_MARKER = re.compile(
+    rb"expect(?:\+(\d+))?: ?([A-Z][A-Z0-9]*[0-9]{3}(?:\s*,\s*[A-Z][A-Z0-9]*[0-9]{3})*)"
+)
 
 
 @dataclass(frozen=True)

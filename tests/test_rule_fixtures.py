@@ -26,7 +26,9 @@ def test_bad_fixture_matches_snapshot(case: Case) -> None:
     text = snapshot_text(findings)
     if UPDATE_SNAPSHOTS:
         snapshot.write_text(text, encoding="utf-8")
-    assert snapshot.is_file(), f"missing {snapshot.name}; run with JOB2POD_UPDATE_SNAPSHOTS=1 and review it"
+    assert snapshot.is_file(), (
+        f"missing {snapshot.name}; run with JOB2POD_UPDATE_SNAPSHOTS=1 and review it"
+    )
     assert text == snapshot.read_text(encoding="utf-8")
 
 

@@ -17,7 +17,7 @@ TARGET = "object"
 
 
 class Params(BaseModel):
-    api_groups: list[str] = Field(description="API groups to look for (`\"\"` is the core group).")
+    api_groups: list[str] = Field(description='API groups to look for (`""` is the core group).')
     resources: list[str] = Field(description="Resources (and subresources) to look for.")
     verbs: list[str] = Field(
         default_factory=list,

@@ -14,9 +14,9 @@ TARGET = "problem"
 
 
 class Params(BaseModel):
-    problem: Literal["yaml-syntax", "python-syntax", "undecodable", "too-large", "resource-limit"] = (
-        Field(description="The kind of input problem the rule reports.")
-    )
+    problem: Literal[
+        "yaml-syntax", "python-syntax", "undecodable", "too-large", "resource-limit"
+    ] = Field(description="The kind of input problem the rule reports.")
 
 
 def check(target: Violation, params: Params, ctx: CheckContext) -> Iterator[Violation]:

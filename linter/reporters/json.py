@@ -53,7 +53,10 @@ def to_model(f: Finding) -> FindingOut:
     obj = None
     if f.obj is not None:
         obj = ObjectRef(
-            apiVersion=f.obj.api_version, kind=f.obj.kind, namespace=f.obj.namespace, name=f.obj.name
+            apiVersion=f.obj.api_version,
+            kind=f.obj.kind,
+            namespace=f.obj.namespace,
+            name=f.obj.name,
         )
     fix = FixInfo(title=f.fix.title, safety=f.fix.safety.value) if f.fix else None
     return FindingOut(

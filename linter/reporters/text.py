@@ -29,8 +29,11 @@ def render(report: Report) -> str:
 def statistics(report: Report) -> list[str]:
     counts = Counter((f.rule_id, f.rule_name) for f in report.findings)
     fixable = Counter((f.rule_id, f.rule_name) for f in report.findings if f.fix is not None)
-    rows = [f"{n:6d}  {rid:<7} {name}" + (f"  ({fixable[(rid, name)]} fixable)" if fixable[(rid, name)] else "")
-            for (rid, name), n in sorted(counts.items())]
+    rows = [
+        f"{n:6d}  {rid:<7} {name}"
+        + (f"  ({fixable[(rid, name)]} fixable)" if fixable[(rid, name)] else "")
+        for (rid, name), n in sorted(counts.items())
+    ]
     return rows
 
 
@@ -40,7 +43,11 @@ def summary(report: Report) -> str:
     if not report.findings:
         return f"All checks passed ({files} {noun} checked)."
     by_severity = Counter(f.severity for f in report.findings)
-    parts = [f"{by_severity[s]} {s.value}" for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if by_severity[s]]
+    parts = [
+        f"{by_severity[s]} {s.value}"
+        for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        if by_severity[s]
+    ]
     total = len(report.findings)
     fixable = sum(1 for f in report.findings if f.fix is not None)
     tail = f"; {fixable} fixable with `job2pod fix`" if fixable else ""

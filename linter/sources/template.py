@@ -25,8 +25,16 @@ class TemplateError(ValueError):
 
 @dataclass(frozen=True)
 class MaskedText:
+    """The masked text, every template region, and the regions that may render YAML
+    content (an include or toYaml standing where keys could be): a key absent from a
+    mapping that holds one of those may well be there once rendered."""
+
     text: str
     regions: tuple[tuple[int, int], ...]
+    injections: tuple[tuple[int, int], ...] = ()
+
+    def injects_into(self, start: int, end: int) -> bool:
+        return any(start <= s < end for s, _ in self.injections)
 
     def overlaps(self, start: int, end: int) -> bool:
         """Whether [start, end) touches a template region."""
@@ -90,13 +98,11 @@ def mask(text: str) -> MaskedText:
     regions = find_regions(text)
     if not regions:
         return MaskedText(text, ())
+    lines = [(m.start(), m.group()) for m in _LINE.finditer(text) if m.group()]
     out: list[str] = []
+    injections: list[tuple[int, int]] = []
     r = 0
-    for m in _LINE.finditer(text):
-        line_start, line_end = m.start(), m.end()
-        if line_start == line_end:
-            break
-        line = m.group()
+    for number, (line_start, line) in enumerate(lines):
         body = line.rstrip("\r\n")
         body_end = line_start + len(body)
         while r < len(regions) and regions[r][1] <= line_start:
@@ -111,14 +117,44 @@ def mask(text: str) -> MaskedText:
             continue
         chars = list(body)
         for s, e in covered:
-            for i in range(s - line_start, e - line_start):
-                chars[i] = TEMPLATE_MARK
+            chars[s - line_start : e - line_start] = TEMPLATE_MARK * (e - s)
         masked = "".join(chars)
+        last_start = covered[-1][0] - line_start
         if not masked.replace(TEMPLATE_MARK, "").strip():
             indent = len(body) - len(body.lstrip(" \t"))
             masked = body[:indent] + "#" + " " * (len(body) - indent - 1)
+            injections.extend(r_ for r_ in covered if _injects(text, r_))
+        elif _renders_block(masked, last_start, body, lines, number):
+            # `labels: {{- include … | nindent 4 }}` followed by more indented lines: the
+            # action renders part of a nested block, so it must not become a scalar.
+            masked = masked[:last_start] + "#" + " " * (len(masked) - last_start - 1)
+            injections.append(covered[-1])
         out.append(masked + line[len(body) :])
-    return MaskedText("".join(out), tuple(regions))
+    return MaskedText("".join(out), tuple(regions), tuple(injections))
+
+
+_CONTROL = re.compile(r"\{\{-?\s*(?:if|else|end|range|with|define|block|break|continue|/\*|\$)")
+
+
+def _injects(text: str, region: tuple[int, int]) -> bool:
+    """Whether an action can render YAML content (include, toYaml …), not control flow."""
+    return _CONTROL.match(text, region[0]) is None
+
+
+def _renders_block(
+    masked: str, last_start: int, body: str, lines: list[tuple[int, str]], number: int
+) -> bool:
+    if masked[last_start:].replace(TEMPLATE_MARK, "").strip():
+        return False
+    before = masked[:last_start].rstrip()
+    if not before.endswith(":") or TEMPLATE_MARK in before or last_start == len(before):
+        return False
+    indent = len(body) - len(body.lstrip(" "))
+    for _, following in lines[number + 1 :]:
+        stripped = following.strip()
+        if stripped and not stripped.startswith(("{{", "#")):
+            return len(following) - len(following.lstrip(" ")) > indent
+    return False
 
 
 def unmask_message(message: str) -> str:

@@ -20,7 +20,7 @@ from linter.sources.template import MaskedText, TemplateError, has_template, mas
 try:
     from ruamel.yaml.cyaml import CBaseLoader as _Loader
 except ImportError:  # pragma: no cover - platforms without ruamel.yaml.clib
-    from ruamel.yaml.loader import BaseLoader as _Loader
+    from ruamel.yaml.loader import BaseLoader as _Loader  # type: ignore[assignment]
 
 _DOC_START = re.compile(r"^(?:%[^\r\n]*(?:\r\n|\r|\n))*---(?=[ \t\r\n]|\Z)", re.M)
 
@@ -92,6 +92,13 @@ class K8sObject:
         base = self.document.base
         return Span(base + key.start_mark.index, base + value.end_mark.index)
 
+    def may_hold_more(self, key: Node | None, value: Node) -> bool:
+        """Whether a template may render more keys or items into `value` (a key absent
+        from it is then unknown, not missing). Pass the key that holds it, since an
+        include often stands between the key and the first child; None for a root."""
+        span = self.pair_span(key, value) if key is not None else self.span(value)
+        return self.source.masked.injects_into(span.start, span.end)
+
     def source_text(self, node: Node) -> str:
         span = self.span(node)
         return self.source.text[span.start : span.end]
@@ -146,6 +153,14 @@ def parse(text: str, limits: Limits = Limits()) -> YamlSource:
         return source
     for base, segment in _segments(masked.text):
         _compose_segment(source, base, segment, limits)
+    if source.is_template and any(p.kind == "yaml-syntax" for p in source.problems):
+        # `{{` in a file that is not a Go template (an Argo or Jinja string, say): if the
+        # plain text parses, it was never a template.
+        plain = YamlSource(text, MaskedText(text, ()))
+        for base, segment in _segments(text):
+            _compose_segment(plain, base, segment, limits)
+        if not plain.problems:
+            return plain
     if template_error is not None and any(p.kind == "yaml-syntax" for p in source.problems):
         # The unmasked text does not parse either: report the template, not YAML noise.
         source.problems[:] = [p for p in source.problems if p.kind != "yaml-syntax"]
@@ -180,7 +195,7 @@ def _compose_segment(source: YamlSource, base: int, segment: str, limits: Limits
                 )
                 continue
             source.documents.append(doc)
-    except Exception as exc:  # noqa: BLE001 - any parser failure is a finding, never a crash
+    except Exception as exc:
         source.problems.append(_syntax_problem(source, base, segment, exc))
     finally:
         _dispose(loader)
@@ -244,7 +259,7 @@ def _nesting_bound(text: str, limit: int) -> int:
     input. Cheap for ordinary files: two counts and one regex."""
     brackets = text.count("[") + text.count("{")
     half = limit // 2
-    block = re.search(r"^[ \t-]{%d,}" % half, text, re.M)
+    block = re.search(rf"^[ \t-]{{{half},}}", text, re.M)
     if brackets < half and block is None:
         return brackets
     depth = flow = 0

@@ -1,0 +1,46 @@
+"""Files generated from the code and the catalog; `job2pod generate` writes them, tests compare."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+
+def _rules_markdown() -> str:
+    from linter import ruledocs
+    from linter.catalog import load_catalog
+
+    return ruledocs.catalog_markdown(load_catalog())
+
+
+def _findings_schema() -> str:
+    from linter.reporters import json as json_reporter
+
+    return json_reporter.schema()
+
+
+GENERATED: dict[str, Callable[[], str]] = {
+    "docs/rules.md": _rules_markdown,
+    "schemas/findings.schema.json": _findings_schema,
+}
+
+
+def stale(root: Path) -> list[str]:
+    """Generated files under `root` whose content differs from what would be generated."""
+    return [
+        name
+        for name, render in GENERATED.items()
+        if not (root / name).is_file() or (root / name).read_text(encoding="utf-8") != render()
+    ]
+
+
+def write(root: Path) -> list[str]:
+    written = []
+    for name, render in GENERATED.items():
+        target = root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        content = render()
+        if not target.is_file() or target.read_text(encoding="utf-8") != content:
+            target.write_text(content, encoding="utf-8")
+            written.append(name)
+    return written

@@ -1,0 +1,85 @@
+"""Meta-tests: the catalog is well-formed, complete and documented."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import FIXTURES, ROOT
+from ruamel.yaml import YAML
+
+from linter.catalog import CatalogError, builtin_rules, check_names, load_rule_files
+from linter.findings import FixSafety
+
+RULE_FILES = sorted((ROOT / "rules").glob("*.yaml"))
+# Input problems without a file that can carry markers are proven in test_input_problems.py.
+MARKERLESS = {"JP003", "JP004"}
+
+
+def _schema() -> dict[str, object]:
+    return json.loads((ROOT / "schemas" / "rule.schema.json").read_text())
+
+
+@pytest.mark.parametrize("path", RULE_FILES, ids=lambda p: p.stem)
+def test_rule_file_validates_and_is_named_by_its_id(path: Path) -> None:
+    data = YAML(typ="safe").load(path.read_text())
+    jsonschema.Draft202012Validator(_schema()).validate(data)
+    assert data["id"] == path.stem
+
+
+def test_ids_and_names_are_unique() -> None:
+    rules = builtin_rules()
+    assert len({r.id for r in rules}) == len(rules)
+    assert len({r.name for r in rules}) == len(rules)
+
+
+def test_every_check_is_named_by_a_rule() -> None:
+    used = {r.check for r in builtin_rules()}
+    assert set(check_names()) - used == set()
+
+
+@pytest.mark.parametrize("rule", builtin_rules(), ids=lambda r: r.id)
+def test_rule_has_fixtures(rule) -> None:  # type: ignore[no-untyped-def]
+    folder = FIXTURES / rule.id
+    assert folder.is_dir(), f"fixtures/{rule.id}/ is missing"
+    if rule.id in MARKERLESS:
+        assert any(folder.iterdir())
+        return
+    assert list(folder.glob("bad*.y*ml")) or list(folder.glob("bad*.py"))
+    assert list(folder.glob("good*.y*ml")) or list(folder.glob("good*.py"))
+
+
+@pytest.mark.parametrize("rule", builtin_rules(), ids=lambda r: r.id)
+def test_params_validate_and_unsafe_fixes_explain_their_safety(rule) -> None:  # type: ignore[no-untyped-def]
+    rule.params()
+    if rule.fix.safety is FixSafety.UNSAFE:
+        assert rule.docs.get("fix_safety")
+
+
+def test_message_placeholders_are_documented_values() -> None:
+    for rule in builtin_rules():
+        assert "{" not in rule.summary, rule.id
+
+
+def test_broken_rule_file_names_file_and_field(tmp_path: Path) -> None:
+    text = (
+        (ROOT / "rules" / "JP101.yaml").read_text().replace("severity: warning", "severity: loud")
+    )
+    with pytest.raises(CatalogError, match=r"custom/ACME.yaml: severity: 'loud' is not one of"):
+        load_rule_files([("custom/ACME.yaml", text.replace("JP101", "ACME101"))])
+
+
+def test_unknown_check_is_a_clear_error() -> None:
+    text = (ROOT / "rules" / "JP101.yaml").read_text().replace("check: rbac_grant", "check: nope")
+    with pytest.raises(CatalogError, match="check: unknown check 'nope'"):
+        load_rule_files(
+            [("x.yaml", text.replace("JP101", "ACME101").replace("rbac-grants", "acme"))]
+        )
+
+
+def test_duplicate_id_is_a_clear_error() -> None:
+    text = (ROOT / "rules" / "JP101.yaml").read_text()
+    with pytest.raises(CatalogError, match="already defined"):
+        load_rule_files([("a.yaml", text), ("b.yaml", text)])

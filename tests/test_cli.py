@@ -1,0 +1,193 @@
+"""`job2pod check` and `job2pod rules` end to end, on real files."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+
+from linter.cli import cli
+
+EXAMPLES = ROOT / "examples"
+SARIF_SCHEMA = ROOT.parent / "shared" / "schemas-ref" / "sarif-schema-2.1.0.json"
+ROLE = """\
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata:
+  name: runner
+  namespace: tasks
+rules:
+  - apiGroups: [batch]
+    resources: [jobs]
+    verbs: [create]
+"""
+
+
+def run(*args: str, input: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "role.yaml").write_text(ROLE)
+    (tmp_path / "clean.yaml").write_text(
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: jobs}\n"
+    )
+    return tmp_path
+
+
+def test_text_output_is_clickable_and_summarised(repo: Path) -> None:
+    code, out = run("check", ".")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines[0].startswith("role.yaml:8:17: JP101 [rbac-grants-batch-jobs] Role grants create")
+    assert lines[-1] == "Found 1 finding (1 warning) in 2 files checked."
+
+
+def test_clean_run_exits_zero(repo: Path) -> None:
+    code, out = run("check", "clean.yaml")
+    assert (code, out) == (0, "All checks passed (1 file checked).\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (("--fail-on", "error"), 0),
+        (("--fail-on", "warning"), 1),
+        (("--fail-on", "never"), 0),
+        (("--ignore", "JP1"), 0),
+        (("--ignore", "rbac-grants-batch-jobs"), 0),
+        (("--select", "JP101"), 1),
+        (("--select", "JP2,JP3"), 0),
+    ],
+)
+def test_exit_code_follows_fail_on_and_selection(
+    repo: Path, args: tuple[str, ...], expected: int
+) -> None:
+    assert run("check", *args, "role.yaml")[0] == expected
+
+
+def test_unknown_selector_is_a_usage_error(repo: Path) -> None:
+    code, out = run("check", "--select", "JP999", "role.yaml")
+    assert code == 2
+    assert "unknown rule selector 'JP999'" in out
+
+
+def test_missing_path_is_a_usage_error(repo: Path) -> None:
+    code, out = run("check", "nope.yaml")
+    assert code == 2
+    assert "no such file or directory: nope.yaml" in out
+
+
+def test_stdin_needs_and_uses_a_filename(repo: Path) -> None:
+    assert run("check", "-", input=ROLE)[0] == 2
+    code, out = run("check", "-", "--stdin-filename", "deploy/role.yaml", input=ROLE)
+    assert code == 1
+    assert out.startswith("deploy/role.yaml:8:17: JP101")
+
+
+def test_json_output_validates_against_the_published_schema(repo: Path) -> None:
+    _, out = run("check", "--format", "json", ".")
+    data = json.loads(out)
+    schema = json.loads((ROOT / "schemas" / "findings.schema.json").read_text())
+    jsonschema.validate(data, schema)
+    assert data[0]["code"] == "JP101"
+    assert data[0]["start"] == {"line": 8, "column": 17}
+    assert data[0]["object"] == {
+        "apiVersion": "rbac.authorization.k8s.io/v1",
+        "kind": "Role",
+        "namespace": "tasks",
+        "name": "runner",
+    }
+
+
+def test_github_annotations(repo: Path) -> None:
+    _, out = run("check", "--format", "github", "role.yaml")
+    assert out.startswith(
+        "::warning file=role.yaml,line=8,col=17,endLine=8,endColumn=21,"
+        "title=JP101 [rbac-grants-batch-jobs]::Role grants create"
+    )
+
+
+def test_output_file_and_statistics(repo: Path) -> None:
+    code, out = run("check", "--statistics", "--output", "report.txt", ".")
+    assert code == 1 and out == ""
+    report = (repo / "report.txt").read_text()
+    assert "     1  JP101   rbac-grants-batch-jobs" in report
+
+
+def test_color_only_when_asked_or_on_a_tty(repo: Path) -> None:
+    assert "\x1b[" not in run("check", "role.yaml")[1]
+    assert "\x1b[33mJP101\x1b[0m" in run("check", "--color", "always", "role.yaml")[1]
+
+
+@pytest.mark.skipif(not SARIF_SCHEMA.is_file(), reason="../shared/schemas-ref is not present")
+def test_sarif_of_the_sample_repository_validates() -> None:
+    _, out = run("check", "--format", "sarif", str(EXAMPLES))
+    document = json.loads(out)
+    jsonschema.validate(document, json.loads(SARIF_SCHEMA.read_text()))
+    run_ = document["runs"][0]
+    results = run_["results"]
+    assert results, "the sample repository must produce findings"
+    rule_ids = [r["id"] for r in run_["tool"]["driver"]["rules"]]
+    for result in results:
+        location = result["locations"][0]["physicalLocation"]
+        assert not location["artifactLocation"]["uri"].startswith("/")
+        assert location["region"]["startLine"] >= 1 and location["region"]["startColumn"] >= 1
+        assert rule_ids[result["ruleIndex"]] == result["ruleId"]
+
+
+def test_fingerprints_survive_unrelated_line_moves(repo: Path) -> None:
+    before = json.loads(run("check", "--format", "json", "role.yaml")[1])
+    (repo / "role.yaml").write_text("# a new comment\n# and another\n" + ROLE)
+    after = json.loads(run("check", "--format", "json", "role.yaml")[1])
+    assert before[0]["start"]["line"] + 2 == after[0]["start"]["line"]
+    assert before[0]["fingerprint"] == after[0]["fingerprint"]
+
+
+def test_git_aware_discovery_skips_ignored_keeps_hidden(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    subprocess.run(["git", "init", "-q"], check=True)
+    (tmp_path / ".gitignore").write_text("rendered/\n")
+    for folder in ("rendered", ".github/k8s", "deploy"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "role.yaml").write_text(ROLE)
+    (tmp_path / "deploy" / "notes.txt").write_text(ROLE)
+    _, out = run("check", "--format", "json", ".")
+    assert sorted({f["path"] for f in json.loads(out)}) == [
+        ".github/k8s/role.yaml",
+        "deploy/role.yaml",
+    ]
+    _, out = run("check", "--format", "json", "rendered/role.yaml")
+    assert [f["path"] for f in json.loads(out)] == ["rendered/role.yaml"]
+
+
+def test_rules_lists_and_explains() -> None:
+    code, out = run("rules")
+    assert code == 0
+    assert any(line.startswith("JP101   rbac-grants-batch-jobs") for line in out.splitlines())
+    code, out = run("rules", "JP101")
+    assert code == 0
+    for heading in ("What it does:", "Why it matters:", "Example:", "Use instead:", "Fix:"):
+        assert heading in out
+    assert run("rules", "rbac-grants-batch-jobs")[1] == out
+    assert run("rules", "JP999")[0] == 2
+
+
+def test_console_script_runs_on_the_sample_repository() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "linter", "check", str(EXAMPLES)], capture_output=True, text=True
+    )
+    assert result.returncode == 1, result.stderr
+    assert "JP101 [rbac-grants-batch-jobs]" in result.stdout
+    assert result.stderr == ""
