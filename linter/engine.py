@@ -19,6 +19,7 @@ from linter.context import CheckContext
 from linter.findings import Finding, ObjectId, Span, Violation
 from linter.sources.template import unmask_message
 from linter.sources.text import LineIndex, UndecodableError, decode
+from linter.sources.yaml import SourceProblem
 
 LANGUAGES = {".yaml": "yaml", ".yml": "yaml", ".py": "python"}
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -43,11 +44,17 @@ class RuleSet:
     def __post_init__(self) -> None:
         self.problem_rules: dict[str, Rule] = {}
         self.object_rules: dict[str, list[Rule]] = {}
+        # A language's parse problems are worth reporting in the files its rules look at:
+        # the prefilter lets a file through on an object rule's or a problem rule's tokens.
+        self.gates: dict[str, list[Rule]] = {}
         for rule in self.rules:
             if rule.check == PROBLEM_CHECK:
                 self.problem_rules[rule.raw_params["problem"]] = rule
+                if rule.triggers and rule.language != "any":
+                    self.gates.setdefault(rule.language, []).append(rule)
             else:
                 self.object_rules.setdefault(rule.language, []).append(rule)
+                self.gates.setdefault(rule.language, []).append(rule)
 
 
 @dataclass
@@ -68,20 +75,17 @@ def check_bytes(
         detail = f"{len(data):,} bytes is over the limit of {ruleset.max_file_size:,}"
         return FileReport(path, _problem(path, ruleset, "too-large", detail), False)
     wide = data.startswith(_WIDE_BOMS)
-    rules = ruleset.object_rules.get(language, [])
-    if not wide:
-        rules = [r for r in rules if r.triggered_by(data)]
-        if not rules:
-            return FileReport(path, [], False)
+    gates = ruleset.gates.get(language, [])
+    if not wide and not any(r.triggered_by(data) for r in gates):
+        return FileReport(path, [], False)
     try:
         text = decode(data).text
     except UndecodableError as exc:
         return FileReport(path, _problem(path, ruleset, "undecodable", str(exc)), False)
-    if wide:
-        utf8 = text.encode("utf-8", "surrogatepass")
-        rules = [r for r in rules if r.triggered_by(utf8)]
-        if not rules:
-            return FileReport(path, [], False)
+    utf8 = text.encode("utf-8", "surrogatepass") if wide else data
+    if wide and not any(r.triggered_by(utf8) for r in gates):
+        return FileReport(path, [], False)
+    rules = [r for r in ruleset.object_rules.get(language, []) if r.triggered_by(utf8)]
     return FileReport(
         path, _findings(path, text, _violations(text, language, rules, ruleset)), True
     )
@@ -97,15 +101,15 @@ def _problem(path: str, ruleset: RuleSet, problem: str, detail: str) -> list[Fin
 def _violations(
     text: str, language: str, rules: list[Rule], ruleset: RuleSet
 ) -> Iterator[tuple[Rule, ObjectId | None, Violation]]:
-    if language != "yaml":
+    if language == "python":
+        from linter.sources import python
+
+        yield from _problems(python.parse(text).problems, ruleset)
         return
     from linter.sources.yaml import parse
 
     source = parse(text)
-    for problem in source.problems:
-        rule = ruleset.problem_rules.get(problem.kind)
-        if rule is not None:
-            yield rule, None, Violation(problem.span, {"detail": problem.detail})
+    yield from _problems(source.problems, ruleset)
     for obj in source.objects():
         identity = None
         for rule in rules:
@@ -114,6 +118,15 @@ def _violations(
             for violation in rule.check_module().check(obj, rule.params(), ruleset.context):
                 identity = identity or obj.identity
                 yield rule, identity, violation
+
+
+def _problems(
+    problems: list[SourceProblem], ruleset: RuleSet
+) -> Iterator[tuple[Rule, ObjectId | None, Violation]]:
+    for problem in problems:
+        rule = ruleset.problem_rules.get(problem.kind)
+        if rule is not None:
+            yield rule, None, Violation(problem.span, {"detail": problem.detail})
 
 
 def _findings(
