@@ -5,13 +5,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from linter import __version__
 from linter.catalog import CatalogError, Rule, load_catalog, select_rules, unknown_selectors
 from linter.findings import Finding, Severity
+
+if TYPE_CHECKING:
+    from linter.fixes import PathFix
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _FAIL_ON = ("error", "warning", "info", "never")
@@ -147,6 +150,80 @@ def check(
     else:
         sys.stdout.write(text)
     sys.exit(EXIT_FINDINGS if _fails(findings, fail_on) else EXIT_CLEAN)
+
+
+def _inputs(paths: Sequence[str]) -> list[str]:
+    from linter.discover import discover
+
+    inputs = list(paths) or ["."]
+    for missing in (p for p in inputs if not Path(p).exists()):
+        raise UsageProblem(f"no such file or directory: {missing}")
+    return discover(inputs)
+
+
+def _fix_run(
+    paths: Sequence[str], rules: list[Rule], unsafe: bool, write: bool
+) -> list[tuple[str, PathFix]]:
+    from linter.engine import RuleSet
+    from linter.fixes import fix_path
+
+    ruleset = RuleSet(rules)
+    return [(path, fix_path(path, ruleset, unsafe=unsafe, write=write)) for path in _inputs(paths)]
+
+
+def _echo_fix_notes(results: Sequence[tuple[str, PathFix]]) -> None:
+    for path, outcome in results:
+        if outcome.error:
+            click.echo(f"{path}: not written: {outcome.error}", err=True)
+        for rejected in outcome.fix.rejected if outcome.fix else []:
+            f = rejected.finding
+            click.echo(
+                f"{path}:{f.start.line}:{f.start.column}: {f.rule_id} fix not applied: "
+                f"{rejected.reason}",
+                err=True,
+            )
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--unsafe-fixes", is_flag=True, help="Apply unsafe fixes too.")
+@click.option("--diff", is_flag=True, help="Print a unified diff; write nothing.")
+@_select
+@_ignore
+@click.option("--fail-on", type=click.Choice(_FAIL_ON), default="warning", show_default=True)
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+def fix(
+    paths: tuple[str, ...],
+    unsafe_fixes: bool,
+    diff: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+    color: str,
+) -> None:
+    """Apply fixes to PATHS (safe ones; --unsafe-fixes for all), then report what is left.
+
+    Exit code 1 when a file was rewritten (pre-commit's convention) or findings remain."""
+    from linter.fixes import unified_diff
+    from linter.reporters import Report, reporter
+
+    rules = _rules(_split(select), _split(ignore))
+    results = _fix_run(paths, rules, unsafe=unsafe_fixes, write=not diff)
+    changed = [o.fix for _, o in results if o.fix is not None and o.fix.changed]
+    _echo_fix_notes(results)
+    if diff:
+        click.echo("".join(unified_diff(c) for c in changed), nl=False)
+        sys.exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
+    remaining = sorted((f for _, o in results for f in o.findings), key=Finding.sort_key)
+    applied = sum(len(c.applied) for c in changed)
+    report = Report(remaining, rules, len(results), color=_color(color, sys.stdout))
+    click.echo(reporter("text")(report), nl=False)
+    if changed:
+        click.echo(
+            f"Fixed {applied} finding{'s' if applied != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}."
+        )
+    failed = bool(changed) or _fails(remaining, fail_on) or any(o.error for _, o in results)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 
 def _language(path: str) -> str:

@@ -85,10 +85,17 @@ def check_bytes(
     utf8 = text.encode("utf-8", "surrogatepass") if wide else data
     if wide and not any(r.triggered_by(utf8) for r in gates):
         return FileReport(path, [], False)
+    return FileReport(path, _check(path, text, utf8, language, ruleset), True)
+
+
+def check_text(path: str, text: str, ruleset: RuleSet, language: str) -> list[Finding]:
+    """Findings for text already decoded (the fix loop re-checks its own output)."""
+    return _check(path, text, text.encode("utf-8", "surrogatepass"), language, ruleset)
+
+
+def _check(path: str, text: str, utf8: bytes, language: str, ruleset: RuleSet) -> list[Finding]:
     rules = [r for r in ruleset.object_rules.get(language, []) if r.triggered_by(utf8)]
-    return FileReport(
-        path, _findings(path, text, _violations(text, language, rules, ruleset)), True
-    )
+    return _findings(path, text, _violations(text, language, rules, ruleset))
 
 
 def _problem(path: str, ruleset: RuleSet, problem: str, detail: str) -> list[Finding]:

@@ -35,7 +35,7 @@ def cases(fixtures: Path, prefix: str) -> list[Case]:
     for rule_id, rule in sorted(rules_by_id().items()):
         folder = fixtures / rule_id
         for path in sorted(folder.glob(f"{prefix}*")) if folder.is_dir() else []:
-            if path.suffix in FIXTURE_SUFFIXES and ".fixed" not in path.name:
+            if path.suffix in FIXTURE_SUFFIXES and not path.stem.endswith(".fixed"):
                 found.append(Case(rule, path))
     return found
 
@@ -66,3 +66,20 @@ def snapshot_text(findings: list[Finding]) -> str:
         f"{f.start.line}:{f.start.column}-{f.end.line}:{f.end.column} {f.rule_id} {f.message}\n"
         for f in findings
     )
+
+
+def fixed_path(path: Path) -> Path:
+    """bad.yaml -> bad.fixed.yaml: the golden result of fixing it."""
+    return path.with_name(f"{path.stem}.fixed{path.suffix}")
+
+
+def fix_rule(rule: Rule, name: str, data: bytes) -> tuple[bytes, list[str]]:
+    """Apply the rule's fixes (unsafe ones too); the new bytes and the rejection reasons."""
+    from linter.engine import language_of
+    from linter.fixes import fix_text
+    from linter.sources.text import decode
+
+    decoded = decode(data)
+    language = language_of(name) or "yaml"
+    result = fix_text(name, decoded.text, RuleSet([rule]), language, unsafe=True)
+    return decoded.encode(result.fixed), [r.reason for r in result.rejected]

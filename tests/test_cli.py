@@ -49,7 +49,9 @@ def test_text_output_is_clickable_and_summarised(repo: Path) -> None:
     assert code == 1
     lines = out.splitlines()
     assert lines[0].startswith("role.yaml:8:17: JP101 [rbac-grants-batch-jobs] Role grants create")
-    assert lines[-1] == "Found 1 finding (1 warning) in 2 files checked."
+    assert lines[-1] == (
+        "Found 1 finding (1 warning) in 2 files checked; 1 with `job2pod fix --unsafe-fixes`."
+    )
 
 
 def test_clean_run_exits_zero(repo: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from linter.findings import Severity
+from linter.findings import FixSafety, Severity
 from linter.reporters import Report
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
@@ -49,6 +49,9 @@ def summary(report: Report) -> str:
         if by_severity[s]
     ]
     total = len(report.findings)
-    fixable = sum(1 for f in report.findings if f.fix is not None)
-    tail = f"; {fixable} fixable with `job2pod fix`" if fixable else ""
+    safe = sum(1 for f in report.findings if f.fix is not None and f.fix.safety is FixSafety.SAFE)
+    unsafe = sum(1 for f in report.findings if f.fix is not None) - safe
+    tail = f"; {safe} fixable with `job2pod fix`" if safe else ""
+    if unsafe:
+        tail += f"{' (' if safe else '; '}{unsafe} with `job2pod fix --unsafe-fixes`{')' if safe else ''}"
     return f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} {noun} checked{tail}."

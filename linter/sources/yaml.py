@@ -53,6 +53,9 @@ class YamlSource:
     masked: MaskedText
     documents: list[YamlDocument] = field(default_factory=list)
     problems: list[SourceProblem] = field(default_factory=list)
+    # Spans of anchored nodes that an alias refers to: a fix must not edit them, since the
+    # edit would change every place the alias stands.
+    shared: list[Span] = field(default_factory=list)
 
     @property
     def is_template(self) -> bool:
@@ -195,7 +198,12 @@ def _compose_segment(source: YamlSource, base: int, segment: str, limits: Limits
                 )
                 continue
             source.documents.append(doc)
-    except Exception as exc:
+            if "&" in segment:
+                source.shared.extend(
+                    Span(base + n.start_mark.index, base + n.end_mark.index)
+                    for n in _shared_nodes(root)
+                )
+    except Exception as exc:  # any parser failure is a finding, never a crash
         source.problems.append(_syntax_problem(source, base, segment, exc))
     finally:
         _dispose(loader)
@@ -243,6 +251,21 @@ def _expanded_size(root: Node, limit: int) -> int:
         stack.append((node, True))
         stack.extend((c, False) for c in children if id(c) not in sizes)
     return sizes[id(root)]
+
+
+def _shared_nodes(root: Node) -> list[Node]:
+    """Nodes reached more than once: anchors that aliases point at."""
+    seen: set[int] = set()
+    shared: dict[int, Node] = {}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            shared[id(node)] = node
+            continue
+        seen.add(id(node))
+        stack.extend(_children(node))
+    return list(shared.values())
 
 
 def _children(node: Node) -> list[Node]:

@@ -1,0 +1,290 @@
+"""Edits to new text to a verified, atomic write. The one place that changes files.
+
+Checks attach fixes (text edits on the original text) to their findings; this module
+sorts them, drops what overlaps or is unsafe to touch (template expressions cut through,
+anchored nodes that aliases share), applies the rest, re-checks, and loops until nothing
+changes. A pass whose result does not parse, or that made a finding appear, is retried
+fix by fix so that only the failing fixes are dropped (and reported).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linter.engine import RuleSet, check_text
+from linter.findings import Edit, Finding, Fix, FixSafety
+
+MAX_PASSES = 10
+_ALIAS = re.compile(r"(?<![\w\"'])\*[A-Za-z0-9_.-]+")
+
+
+@dataclass(frozen=True)
+class Rejected:
+    finding: Finding
+    reason: str
+
+
+@dataclass
+class FileFix:
+    path: str
+    original: str
+    fixed: str
+    applied: list[Finding] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    remaining: list[Finding] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.fixed != self.original
+
+
+def apply_edits(text: str, edits: Iterable[Edit]) -> str:
+    """Apply non-overlapping edits (sorted here); overlapping ones are a caller bug."""
+    out = []
+    cursor = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        if edit.start < cursor:
+            raise ValueError(f"overlapping edit at offset {edit.start}")
+        out.append(text[cursor : edit.start])
+        out.append(edit.text)
+        cursor = edit.end
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def _allowed(finding: Finding, unsafe: bool) -> bool:
+    fix = finding.fix
+    return fix is not None and (unsafe or fix.safety is FixSafety.SAFE)
+
+
+def fix_text(
+    path: str, text: str, ruleset: RuleSet, language: str, unsafe: bool = False
+) -> FileFix:
+    result = FileFix(path, text, text)
+    current = text
+    findings = check_text(path, current, ruleset, language)
+    rejected_keys: set[str] = set()
+    for _ in range(MAX_PASSES):
+        candidates = [
+            f for f in findings if _allowed(f, unsafe) and f.fingerprint not in rejected_keys
+        ]
+        if not candidates:
+            break
+        guard = _Guard(current, language)
+        chosen: list[Finding] = []
+        taken: list[Edit] = []
+        for finding in candidates:
+            assert finding.fix is not None
+            reason = guard.refuses(finding.fix)
+            if reason is not None:
+                result.rejected.append(Rejected(finding, reason))
+                rejected_keys.add(finding.fingerprint)
+                continue
+            if any(_overlaps(e, t) for e in finding.fix.edits for t in taken):
+                continue  # the next pass re-checks and offers it again
+            chosen.append(finding)
+            taken.extend(finding.fix.edits)
+        if not chosen:
+            break
+        new_text, new_findings, failed = _apply_verified(
+            path, current, findings, chosen, ruleset, language
+        )
+        for finding, reason in failed:
+            result.rejected.append(Rejected(finding, reason))
+            rejected_keys.add(finding.fingerprint)
+        applied = [f for f in chosen if f not in {f for f, _ in failed}]
+        if not applied:
+            continue
+        result.applied.extend(applied)
+        current, findings = new_text, new_findings
+    else:
+        pending = [
+            f for f in findings if _allowed(f, unsafe) and f.fingerprint not in rejected_keys
+        ]
+        result.rejected.extend(
+            Rejected(f, f"fixes did not converge after {MAX_PASSES} passes") for f in pending
+        )
+    result.fixed = current
+    result.remaining = findings
+    return result
+
+
+def _overlaps(a: Edit, b: Edit) -> bool:
+    if a.start == a.end or b.start == b.end:
+        return a.start == b.start or (b.start < a.start < b.end) or (a.start < b.start < a.end)
+    return a.start < b.end and b.start < a.end
+
+
+def _apply_verified(
+    path: str,
+    text: str,
+    before: Sequence[Finding],
+    chosen: Sequence[Finding],
+    ruleset: RuleSet,
+    language: str,
+) -> tuple[str, list[Finding], list[tuple[Finding, str]]]:
+    """Apply all chosen fixes; if the result fails verification, apply them one by one."""
+    edits = [e for f in chosen for e in f.fix.edits] if chosen else []  # type: ignore[union-attr]
+    new_text = apply_edits(text, edits)
+    new_findings = check_text(path, new_text, ruleset, language)
+    if _verify(before, new_findings) is None:
+        return new_text, new_findings, []
+    failed: list[tuple[Finding, str]] = []
+    current, current_findings = text, list(before)
+    for finding in chosen:
+        # Offsets are into `text`; re-locate each fix by re-checking the current text.
+        match = next((f for f in current_findings if f.fingerprint == finding.fingerprint), None)
+        if match is None or match.fix is None:
+            continue
+        candidate = apply_edits(current, match.fix.edits)
+        candidate_findings = check_text(path, candidate, ruleset, language)
+        reason = _verify(current_findings, candidate_findings)
+        if reason is None:
+            current, current_findings = candidate, candidate_findings
+        else:
+            failed.append((finding, reason))
+    return current, current_findings, failed
+
+
+def _verify(before: Sequence[Finding], after: Sequence[Finding]) -> str | None:
+    """None when the fixed text parses as well as before and gained no finding."""
+    old = {f.fingerprint for f in before}
+    for finding in after:
+        if finding.fingerprint in old:
+            continue
+        if finding.rule_id < "JP100":
+            return f"the fixed text would not parse ({finding.message})"
+        return f"the fix would add a finding: {finding.rule_id} {finding.message}"
+    return None
+
+
+class _Guard:
+    """What in the current text a fix must leave alone."""
+
+    def __init__(self, text: str, language: str) -> None:
+        self.text = text
+        self.templates: tuple[tuple[int, int], ...] = ()
+        self.shared: list[tuple[int, int]] = []
+        if language == "yaml":
+            from linter.sources.yaml import parse
+
+            source = parse(text)
+            self.templates = source.masked.regions
+            self.shared = [(s.start, s.end) for s in source.shared]
+
+    def refuses(self, fix: Fix) -> str | None:
+        for edit in fix.edits:
+            for start, end in self.templates:
+                inside = edit.start <= start and end <= edit.end
+                if not inside and start < edit.end and edit.start < end:
+                    return "the fix would cut through a template expression"
+                if inside and self.text[start:end] not in edit.text:
+                    return "the fix would drop a template expression"
+            for start, end in self.shared:
+                # An insertion counts when it lands inside the shared node.
+                if start < max(edit.end, edit.start + 1) and edit.start < end:
+                    return "the fix would edit an anchored node that aliases share"
+            if _ALIAS.search(self.text[edit.start : edit.end]):
+                return "the fix would edit an alias"
+        return None
+
+
+def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
+    """Replace `path` with `data` unless it no longer holds `expected` (someone else wrote
+    it since it was read). Temp file in the same directory, fsync, rename; mode kept."""
+    if path.is_symlink():
+        raise OSError(f"{path} is a symbolic link; fix its target instead")
+    stat = path.stat()
+    directory = path.parent
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".job2pod-tmp", dir=directory)
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, stat.st_mode & 0o7777)
+        with contextlib.suppress(PermissionError, AttributeError):
+            os.chown(tmp, stat.st_uid, stat.st_gid)
+        if path.read_bytes() != expected:
+            raise ChangedOnDisk(f"{path} changed on disk since it was read; not overwritten")
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    _fsync_directory(directory)
+
+
+def _fsync_directory(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class ChangedOnDisk(OSError):
+    """The file was modified by someone else between job2pod's read and its write."""
+
+
+@dataclass
+class PathFix:
+    """The outcome for one file of a fix run."""
+
+    fix: FileFix | None
+    findings: list[Finding]
+    error: str | None = None
+    written: bool = False
+
+
+def fix_path(path: str, ruleset: RuleSet, unsafe: bool, write: bool) -> PathFix:
+    """Check one file; when it has fixes to offer, fix it and (if `write`) save it."""
+    from linter.engine import check_bytes, language_of
+    from linter.sources.text import UndecodableError, decode
+
+    target = Path(path)
+    try:
+        data = target.read_bytes()
+    except OSError as exc:
+        return PathFix(None, [], f"cannot read: {exc.strerror}")
+    language = language_of(path) or "yaml"
+    report = check_bytes(path, data, ruleset, language=language)
+    if not any(_allowed(f, unsafe) for f in report.findings):
+        return PathFix(None, report.findings)
+    try:
+        decoded = decode(data)
+    except UndecodableError:
+        return PathFix(None, report.findings)
+    result = fix_text(path, decoded.text, ruleset, language, unsafe=unsafe)
+    outcome = PathFix(result, result.remaining)
+    if write and result.changed:
+        try:
+            write_atomic(target, decoded.encode(result.fixed), expected=data)
+            outcome.written = True
+        except OSError as exc:
+            outcome.error = str(exc)
+    return outcome
+
+
+def unified_diff(result: FileFix) -> str:
+    import difflib
+
+    return "".join(
+        difflib.unified_diff(
+            result.original.splitlines(keepends=True),
+            result.fixed.splitlines(keepends=True),
+            fromfile=f"a/{result.path}",
+            tofile=f"b/{result.path}",
+        )
+    )
