@@ -226,6 +226,52 @@ def fix(
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(dir_okay=False),
+    help="Write the markdown report here (default: stdout).",
+)
+@click.option("--dry-run", is_flag=True, help="Write nothing; print the diff and the report.")
+@_select
+@_ignore
+@click.option(
+    "--fail-on",
+    type=click.Choice(_FAIL_ON),
+    default="warning",
+    show_default=True,
+    help="Exit 1 when findings at this severity still need a human.",
+)
+def migrate(
+    paths: tuple[str, ...],
+    report_path: str | None,
+    dry_run: bool,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str,
+) -> None:
+    """Run the whole migration on PATHS (every fix, unsafe ones included) and report what
+    was rewritten and what still needs a human."""
+    from linter.fixes import unified_diff
+    from linter.reporters.markdown import MigrationReport, render
+
+    rules = _rules(_split(select), _split(ignore), migrate=True)
+    results = _fix_run(paths, rules, unsafe=True, write=not dry_run)
+    if dry_run:
+        changed = [o.fix for _, o in results if o.fix is not None and o.fix.changed]
+        click.echo("".join(unified_diff(c) for c in changed), nl=False)
+    text = render(MigrationReport(results, dry_run=dry_run))
+    if report_path:
+        Path(report_path).write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+    remaining = [f for _, o in results for f in o.findings]
+    failed = _fails(remaining, fail_on) or any(o.error for _, o in results)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
 def _language(path: str) -> str:
     """A file named explicitly (or stdin) with no known suffix is read as YAML, like kubectl."""
     from linter.engine import language_of

@@ -125,3 +125,65 @@ def replace_list(obj: K8sObject, seq: SequenceNode, values: list[str]) -> Edit:
     dash_col = span.start - start
     lines = [" " * dash_col + "- " + quote_like(v, example) for v in values]
     return Edit(start, content_end(text, span.start, span.end), nl.join(lines) + nl)
+
+
+def replace_scalar(obj: K8sObject, node: Node, value: str) -> Edit:
+    """Replace a scalar's value, keeping its quotes when it has them."""
+    span = obj.span(node)
+    if isinstance(node, ScalarNode) and node.style in ("'", '"'):
+        return Edit(span.start + 1, span.end - 1, value)
+    return Edit(span.start, span.end, value)
+
+
+def child_indent(obj: K8sObject, mapping: Node) -> int | None:
+    """Column of the keys of a non-empty block mapping; None for flow or empty ones."""
+    if is_flow(mapping) or not isinstance(mapping, nodes.MappingNode) or not mapping.value:
+        return None
+    return column(obj, mapping.value[0][0])
+
+
+def insert_entries(
+    obj: K8sObject, mapping: Node, lines: list[str], first: bool = False
+) -> Edit | None:
+    """Insert `key: value` texts into a mapping, at its indentation (block) or before its
+    closing brace (flow); at its start with `first`, else after its last entry."""
+    if not isinstance(mapping, nodes.MappingNode) or not lines:
+        return None
+    text = obj.source.masked.text
+    span = obj.span(mapping)
+    if is_flow(mapping):
+        if first or not mapping.value:
+            at = span.start + 1
+            sep = ", " if mapping.value else ""
+            return Edit(at, at, ", ".join(lines) + sep)
+        last = obj.span(mapping.value[-1][1]).end
+        return Edit(last, last, ", " + ", ".join(lines))
+    indent = child_indent(obj, mapping)
+    if indent is None:
+        return None
+    nl = newline_of(text)
+    body = "".join(" " * indent + line + nl for line in lines)
+    at = line_start(text, span.start) if first else content_end(text, span.start, span.end)
+    if not first and at == len(text) and not text.endswith(("\n", "\r")):
+        return Edit(at, at, nl + body.rstrip("\r\n"))
+    return Edit(at, at, body)
+
+
+def remove_entry(obj: K8sObject, mapping: Node, key: Node) -> Edit | None:
+    """Remove one `key: value` entry from a block or flow mapping."""
+    if not isinstance(mapping, nodes.MappingNode):
+        return None
+    pairs = mapping.value
+    index = next((i for i, (k, _) in enumerate(pairs) if k is key), None)
+    if index is None:
+        return None
+    k, v = pairs[index]
+    if is_flow(mapping):
+        if index + 1 < len(pairs):
+            return Edit(obj.span(k).start, obj.span(pairs[index + 1][0]).start, "")
+        if index > 0:
+            return Edit(obj.span(pairs[index - 1][1]).end, obj.span(v).end, "")
+        return Edit(obj.span(k).start, obj.span(v).end, "")
+    text = obj.source.masked.text
+    start = line_start(text, obj.span(k).start)
+    return Edit(start, content_end(text, obj.span(k).start, obj.span(v).end), "")
