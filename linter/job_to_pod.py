@@ -60,6 +60,7 @@ def convert(obj: K8sObject) -> Conversion:
             raise NotConvertible(f"{key} is missing or templated")
         conversion.edits.append(yaml_edits.replace_scalar(obj, node, value))
     _merge_metadata(obj, root, parts.template_metadata, conversion)
+    assert isinstance(spec, MappingNode)
     conversion.edits.append(_lift_pod_spec(obj, spec, parts.pod_spec, conversion))
     if nodes.entry(spec, "ttlSecondsAfterFinished") is not None:
         conversion.notes.append(
@@ -88,7 +89,7 @@ def _merge_metadata(
                 conversion.notes.append(
                     f"{name} {key.value}: the Job's value kept over the pod template's"
                 )
-        if name == "labels":
+        if name == "labels" and own is not None:
             for key, _ in list(nodes.entries(own)):
                 if extract.is_job_generated_label(key.value):
                     edit = yaml_edits.remove_entry(obj, own, key)
