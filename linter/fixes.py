@@ -133,7 +133,8 @@ def _apply_verified(
     edits = [e for f in chosen for e in f.fix.edits] if chosen else []  # type: ignore[union-attr]
     new_text = apply_edits(text, edits)
     new_findings = check_text(path, new_text, ruleset, language)
-    if _verify(before, new_findings) is None:
+    baseline = _parse_problems(text, language)
+    if _verify(before, new_findings, baseline, new_text, language) is None:
         return new_text, new_findings, []
     failed: list[tuple[Finding, str]] = []
     current, current_findings = text, list(before)
@@ -144,7 +145,7 @@ def _apply_verified(
             continue
         candidate = apply_edits(current, match.fix.edits)
         candidate_findings = check_text(path, candidate, ruleset, language)
-        reason = _verify(current_findings, candidate_findings)
+        reason = _verify(current_findings, candidate_findings, baseline, candidate, language)
         if reason is None:
             current, current_findings = candidate, candidate_findings
         else:
@@ -152,8 +153,28 @@ def _apply_verified(
     return current, current_findings, failed
 
 
-def _verify(before: Sequence[Finding], after: Sequence[Finding]) -> str | None:
+def _parse_problems(text: str, language: str) -> list[str]:
+    """What the parser says of `text`, whatever rules are selected."""
+    if language == "python":
+        from linter.sources import python
+
+        return [p.detail for p in python.parse(text).problems]
+    from linter.sources.yaml import parse
+
+    return [p.detail for p in parse(text).problems]
+
+
+def _verify(
+    before: Sequence[Finding],
+    after: Sequence[Finding],
+    problems: list[str],
+    text: str,
+    language: str,
+) -> str | None:
     """None when the fixed text parses as well as before and gained no finding."""
+    new_problems = _parse_problems(text, language)
+    if len(new_problems) > len(problems):
+        return f"the fixed text would not parse ({new_problems[-1]})"
     old = {f.fingerprint for f in before}
     for finding in after:
         if finding.fingerprint in old:

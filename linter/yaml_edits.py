@@ -20,6 +20,9 @@ def newline_of(text: str) -> str:
 
 
 def line_start(text: str, offset: int) -> int:
+    """Start of the line holding `offset` (the LF of a CRLF belongs to its line)."""
+    if 0 < offset < len(text) and text[offset] == "\n" and text[offset - 1] == "\r":
+        offset -= 1
     return max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1
 
 
