@@ -24,6 +24,11 @@ M = TEMPLATE_MARK
             "{{/* one\ntwo */}}\nk: v\n", "#       \n#       \nk: v\n", id="multi-line-comment"
         ),
         pytest.param(
+            "{{- /*\n\nlicense\n*/}}\nk: v\n",
+            "#     \n\n#      \n#   \nk: v\n",
+            id="blank-line-inside-a-comment",
+        ),
+        pytest.param(
             'labels: {{- include "l" . | nindent 4 }}\n    extra: x\n',
             "labels: #" + " " * 31 + "\n    extra: x\n",
             id="value-action-rendering-a-block",

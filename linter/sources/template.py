@@ -112,7 +112,7 @@ def mask(text: str) -> MaskedText:
             for s, e in regions[r:]
             if s < body_end and e > line_start
         ]
-        if not covered:
+        if not covered or not body.strip():
             out.append(line)
             continue
         chars = list(body)
@@ -130,7 +130,11 @@ def mask(text: str) -> MaskedText:
             masked = masked[:last_start] + "#" + " " * (len(masked) - last_start - 1)
             injections.append(covered[-1])
         out.append(masked + line[len(body) :])
-    return MaskedText("".join(out), tuple(regions), tuple(injections))
+    masked_text = "".join(out)
+    if len(masked_text) != len(text):
+        # Offsets into the masked text must be offsets into the file; never guess.
+        raise TemplateError(0, "the template could not be masked without moving positions")
+    return MaskedText(masked_text, tuple(regions), tuple(injections))
 
 
 _CONTROL = re.compile(r"\{\{-?\s*(?:if|else|end|range|with|define|block|break|continue|/\*|\$)")

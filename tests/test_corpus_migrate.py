@@ -1,0 +1,87 @@
+"""Property test over ../shared/corpus/k8s: migrate a copy, then check what it did."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from linter.engine import language_of
+from linter.sources import nodes
+from linter.sources.text import decode
+from linter.sources.yaml import parse
+
+REPORT = ROOT / "build" / "corpus-migrate.json"
+
+
+def _migrate(tree: Path, report: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "linter", "migrate", "--report", str(report), str(tree)],
+        capture_output=True,
+        text=True,
+    )
+
+
+def _problems(data: bytes) -> int:
+    return len(parse(decode(data).text).problems)
+
+
+@pytest.mark.slow
+def test_migrating_the_corpus_is_lossless_and_idempotent(corpus: Path, tmp_path: Path) -> None:
+    kubernetes_validate = pytest.importorskip("kubernetes_validate")
+    tree = tmp_path / "corpus"
+    shutil.copytree(corpus, tree)
+    originals = {p: p.read_bytes() for p in tree.rglob("*") if p.is_file() and language_of(p.name)}
+    first = _migrate(tree, tmp_path / "first.md")
+    assert first.returncode in (0, 1), first.stderr
+    assert "Traceback" not in first.stderr
+    changed = {p for p, data in originals.items() if p.read_bytes() != data}
+    pods = 0
+    for path in changed:
+        data = path.read_bytes()
+        assert _problems(data) <= _problems(originals[path]), f"{path} no longer parses"
+        source = parse(decode(data).text)
+        for obj in source.objects():
+            if obj.kind != "Pod" or source.is_template:
+                continue
+            was_job = b"kind: Job" in originals[path]
+            if not was_job:
+                continue
+            manifest = json.loads(json.dumps(_plain(obj.node)))
+            kubernetes_validate.validate(manifest, "1.30.0", strict=True)
+            pods += 1
+    after_first = {p: p.read_bytes() for p in originals}
+    second = _migrate(tree, tmp_path / "second.md")
+    assert second.returncode in (0, 1), second.stderr
+    assert {p for p in originals if p.read_bytes() != after_first[p]} == set()
+    report = (tmp_path / "first.md").read_text()
+    for path in changed:
+        assert f"### {path.as_posix()}\n" in report
+    REPORT.parent.mkdir(exist_ok=True)
+    REPORT.write_text(
+        json.dumps(
+            {"files": len(originals), "rewritten": len(changed), "pods_validated": pods},
+            indent=2,
+        )
+        + "\n"
+    )
+
+
+def _plain(node: nodes.Node) -> object:
+    """A composed node as plain JSON-able data, typed the way Kubernetes reads YAML."""
+    if isinstance(node, nodes.MappingNode):
+        return {k.value: _plain(v) for k, v in node.value}
+    if isinstance(node, nodes.SequenceNode):
+        return [_plain(v) for v in node.value]
+    number = nodes.as_int(node)
+    if number is not None:
+        return number
+    flag = nodes.as_bool(node)
+    if flag is not None and node.value in ("true", "false"):
+        return flag
+    return nodes.scalar(node)
