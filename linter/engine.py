@@ -111,7 +111,13 @@ def _violations(
     if language == "python":
         from linter.sources import python
 
-        yield from _problems(python.parse(text).problems, ruleset)
+        module = python.parse(text)
+        yield from _problems(module.problems, ruleset)
+        if module.problems:
+            return
+        for rule in rules:
+            for violation in rule.check_module().check(module, rule.params(), ruleset.context):
+                yield rule, violation.obj, violation
         return
     from linter.sources.yaml import parse
 

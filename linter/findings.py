@@ -60,6 +60,9 @@ class Violation:
     span: Span
     args: Mapping[str, object] = field(default_factory=dict)
     fix: Fix | None = None
+    # Set by checks whose target has no Kubernetes identity of its own (Python code: the
+    # enclosing function or class); YAML findings get their object from the engine.
+    obj: ObjectId | None = None
 
 
 @dataclass(frozen=True, slots=True)
