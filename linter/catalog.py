@@ -8,6 +8,7 @@ CatalogError naming the file and the field.
 from __future__ import annotations
 
 import functools
+import hashlib
 import importlib
 import importlib.resources
 import json
@@ -16,11 +17,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ValidationError
-
+from linter import __version__
 from linter.findings import FixSafety, Severity
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 
 class CatalogError(Exception):
@@ -63,6 +66,8 @@ class Rule:
     def params(self) -> BaseModel:
         """The check's Params model, validated once on first use."""
         if not self._params:
+            from pydantic import ValidationError
+
             model: type[BaseModel] = self.check_module().Params
             try:
                 self._params.append(model.model_validate(dict(self.raw_params)))
@@ -97,12 +102,18 @@ def _rule_schema() -> dict[str, Any]:
 
 
 def _load_yaml(text: str) -> Any:
-    from ruamel.yaml import YAML
+    try:
+        from ruamel.yaml.cyaml import CSafeLoader as Loader
+    except ImportError:  # pragma: no cover - platforms without ruamel.yaml.clib
+        from ruamel.yaml.loader import SafeLoader as Loader  # type: ignore[assignment]
+    loader = Loader(text)
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
-    return YAML(typ="safe").load(text)
 
-
-def parse_rule(data: Any, origin: str, checks: Sequence[str]) -> Rule:
+def validate_rule(data: Any, origin: str) -> None:
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(_rule_schema())
@@ -111,6 +122,10 @@ def parse_rule(data: Any, origin: str, checks: Sequence[str]) -> Rule:
         err = errors[0]
         where = ".".join(str(p) for p in err.absolute_path) or "(top level)"
         raise CatalogError(f"{origin}: {where}: {err.message}")
+
+
+def parse_rule(data: Any, origin: str, checks: Sequence[str]) -> Rule:
+    """A Rule from rule data that validate_rule accepted."""
     if data["check"] not in checks:
         raise CatalogError(
             f"{origin}: check: unknown check '{data['check']}' (one of: {', '.join(checks)})"
@@ -141,16 +156,23 @@ def parse_rule(data: Any, origin: str, checks: Sequence[str]) -> Rule:
     )
 
 
-def load_rule_files(paths: Iterable[tuple[str, str]]) -> list[Rule]:
-    """(origin, text) pairs to rules; ids and names must be unique across all of them."""
+def load_rule_files(paths: Iterable[tuple[str, str]], cache_dir: Path | None = None) -> list[Rule]:
+    """(origin, text) pairs to rules; ids and names must be unique across all of them.
+
+    Parsing and schema validation cost more than the rest of a one-file run, so the
+    validated data is kept in the cache directory under a digest of the rule texts."""
+    texts = list(paths)
     checks = check_names()
+    digest = hashlib.sha256(
+        json.dumps([__version__, texts], ensure_ascii=False).encode("utf-8", "surrogatepass")
+    ).hexdigest()[:24]
+    cached = _read_cached(cache_dir, digest)
+    if cached is None:
+        cached = [(origin, _validated(origin, text)) for origin, text in texts]
+        _write_cached(cache_dir, digest, cached)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
-    for origin, text in paths:
-        try:
-            data = _load_yaml(text)
-        except Exception as exc:
-            raise CatalogError(f"{origin}: not valid YAML: {exc}") from exc
+    for origin, data in cached:
         rule = parse_rule(data, origin, checks)
         for key in (rule.id, rule.name):
             if key in seen:
@@ -158,6 +180,37 @@ def load_rule_files(paths: Iterable[tuple[str, str]]) -> list[Rule]:
             seen[key] = origin
         rules.append(rule)
     return rules
+
+
+def _validated(origin: str, text: str) -> Any:
+    try:
+        data = _load_yaml(text)
+    except Exception as exc:  # a broken rule file is a CatalogError, whatever the parser says
+        raise CatalogError(f"{origin}: not valid YAML: {exc}") from exc
+    validate_rule(data, origin)
+    return data
+
+
+def _cache_file(cache_dir: Path, digest: str) -> Path:
+    return cache_dir / "catalog" / f"{digest}.json"
+
+
+def _read_cached(cache_dir: Path | None, digest: str) -> list[tuple[str, Any]] | None:
+    if cache_dir is None:
+        return None
+    try:
+        data = json.loads(_cache_file(cache_dir, digest).read_text(encoding="utf-8"))
+        return [(str(origin), rule) for origin, rule in data]
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _write_cached(cache_dir: Path | None, digest: str, rules: list[tuple[str, Any]]) -> None:
+    if cache_dir is None:
+        return
+    from linter.cache import write_entry
+
+    write_entry(cache_dir, _cache_file(cache_dir, digest), json.dumps(rules))
 
 
 def builtin_rule_texts() -> list[tuple[str, str]]:
@@ -173,18 +226,19 @@ def user_rule_texts(directory: Path) -> list[tuple[str, str]]:
     ]
 
 
-@functools.lru_cache(maxsize=1)
-def builtin_rules() -> tuple[Rule, ...]:
-    return tuple(load_rule_files(builtin_rule_texts()))
+@functools.lru_cache(maxsize=4)
+def builtin_rules(cache_dir: Path | None = None) -> tuple[Rule, ...]:
+    return tuple(load_rule_files(builtin_rule_texts(), cache_dir))
 
 
-def load_catalog(extra_dirs: Sequence[Path] = ()) -> list[Rule]:
-    rules = list(builtin_rules())
+def load_catalog(extra_dirs: Sequence[Path] = (), cache_dir: Path | None = None) -> list[Rule]:
     if extra_dirs:
         texts = builtin_rule_texts()
         for directory in extra_dirs:
             texts.extend(user_rule_texts(directory))
-        rules = load_rule_files(texts)
+        rules = load_rule_files(texts, cache_dir)
+    else:
+        rules = list(builtin_rules(cache_dir))
     return sorted(rules, key=lambda r: r.id)
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
@@ -14,6 +15,8 @@ from linter.catalog import CatalogError, Rule, load_catalog, select_rules, unkno
 from linter.findings import Finding, Severity
 
 if TYPE_CHECKING:
+    from linter.cache import ResultCache
+    from linter.engine import RuleSet
     from linter.fixes import PathFix
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -28,15 +31,20 @@ def _split(values: Sequence[str]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-def _catalog() -> list[Rule]:
+def _catalog(cache_dir: Path | None = None) -> list[Rule]:
     try:
-        return load_catalog()
+        return load_catalog(cache_dir=cache_dir)
     except CatalogError as exc:
         raise UsageProblem(str(exc)) from exc
 
 
-def _rules(select: Sequence[str], ignore: Sequence[str], migrate: bool = False) -> list[Rule]:
-    catalog = _catalog()
+def _rules(
+    select: Sequence[str],
+    ignore: Sequence[str],
+    migrate: bool = False,
+    cache_dir: Path | None = None,
+) -> list[Rule]:
+    catalog = _catalog(cache_dir)
     unknown = unknown_selectors(catalog, [*select, *ignore])
     if unknown:
         raise UsageProblem(f"unknown rule selector '{unknown[0]}' (see `job2pod rules`)")
@@ -72,6 +80,39 @@ _select = click.option(
 _ignore = click.option("--ignore", multiple=True, help="Rules to leave out, as for --select.")
 
 
+_cache_options = [
+    click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache."),
+    click.option(
+        "--cache-dir",
+        type=click.Path(file_okay=False),
+        default=".job2pod_cache",
+        show_default=True,
+        help="Where results of unchanged files are kept.",
+    ),
+]
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _with_cache_options(function: _F) -> _F:
+    for option in reversed(_cache_options):
+        function = option(function)
+    return function
+
+
+def _parse_shard(value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        index, count = (int(v) for v in value.split("/"))
+    except ValueError:
+        raise UsageProblem(f"--shard takes K/N (e.g. 2/4), not '{value}'") from None
+    if not 1 <= index <= count:
+        raise UsageProblem(f"--shard {value}: K must be between 1 and N")
+    return index, count
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
@@ -94,6 +135,9 @@ _ignore = click.option("--ignore", multiple=True, help="Rules to leave out, as f
 @click.option("--statistics", is_flag=True, help="Count findings per rule.")
 @click.option("--stdin-filename", help="Path (and language) of what `-` reads from stdin.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
+@click.option("--shard", help="Check only the stable K-th of N parts of the files (CI matrices).")
+@_with_cache_options
 def check(
     paths: tuple[str, ...],
     output_format: str,
@@ -104,14 +148,20 @@ def check(
     statistics: bool,
     stdin_filename: str | None,
     color: str,
+    jobs: int | None,
+    shard: str | None,
+    no_cache: bool,
+    cache_dir: str,
 ) -> None:
     """Check PATHS (files, directories, or - for stdin) and report findings."""
-    from linter.discover import discover
+    from linter import run
     from linter.engine import RuleSet, check_bytes
     from linter.reporters import Report, reporter
 
-    rules = _rules(_split(select), _split(ignore))
+    cache_root = None if no_cache else Path(cache_dir)
+    rules = _rules(_split(select), _split(ignore), cache_dir=cache_root)
     ruleset = RuleSet(rules)
+    shard_spec = _parse_shard(shard)
     findings: list[Finding] = []
     files = 0
     inputs = list(paths) or ["."]
@@ -121,21 +171,25 @@ def check(
                 "reading stdin (-) needs --stdin-filename for positions and language"
             )
         data = sys.stdin.buffer.read()
-        findings.extend(
-            check_bytes(stdin_filename, data, ruleset, language=_language(stdin_filename)).findings
-        )
+        language = run.language_for(stdin_filename)
+        findings.extend(check_bytes(stdin_filename, data, ruleset, language=language).findings)
         files += 1
         inputs = [p for p in inputs if p != "-"]
-    for missing in (p for p in inputs if not Path(p).exists()):
-        raise UsageProblem(f"no such file or directory: {missing}")
-    for path in discover(inputs) if inputs else []:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            click.echo(f"job2pod: cannot read {path}: {exc.strerror}", err=True)
-            continue
-        findings.extend(check_bytes(path, data, ruleset, language=_language(path)).findings)
-        files += 1
+    targets = _inputs(inputs) if inputs else []
+    if shard_spec is not None:
+        targets = run.shard(targets, *shard_spec)
+    cache = None if cache_root is None else _result_cache(cache_root, ruleset)
+    result = run.check_files(
+        targets,
+        ruleset,
+        jobs=jobs or run.default_jobs(),
+        cache=cache,
+        progress=output_format == "text" and _isatty(sys.stderr) and not os.environ.get("CI"),
+    )
+    for error in result.errors:
+        click.echo(f"job2pod: {error}", err=True)
+    findings.extend(result.findings)
+    files += result.files
     findings.sort(key=Finding.sort_key)
     report = Report(
         findings,
@@ -150,6 +204,54 @@ def check(
     else:
         sys.stdout.write(text)
     sys.exit(EXIT_FINDINGS if _fails(findings, fail_on) else EXIT_CLEAN)
+
+
+def _isatty(stream: object) -> bool:
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def _result_cache(root: Path, ruleset: RuleSet) -> ResultCache:
+    from linter import cache, run
+
+    identity = [
+        __version__,
+        run.code_fingerprint(),
+        [
+            (
+                r.id,
+                r.name,
+                r.check,
+                r.raw_params,
+                r.severity.value,
+                r.message,
+                r.language,
+                sorted(r.kinds or ()),
+                [t.decode() for t in r.triggers],
+                r.origin,
+            )
+            for r in ruleset.rules
+        ],
+        ruleset.context.__dict__,
+        ruleset.max_file_size,
+    ]
+    return cache.ResultCache(root, cache.key(identity))
+
+
+@cli.command()
+@click.option(
+    "--cache-dir", type=click.Path(file_okay=False), default=".job2pod_cache", show_default=True
+)
+def clean(cache_dir: str) -> None:
+    """Remove the result cache."""
+    import shutil
+
+    root = Path(cache_dir)
+    if (root / ".gitignore").is_file() or not root.exists():
+        shutil.rmtree(root, ignore_errors=True)
+        click.echo(f"removed {root}")
+    else:
+        raise UsageProblem(f"{root} does not look like a job2pod cache; not removed")
 
 
 def _inputs(paths: Sequence[str]) -> list[str]:
@@ -270,13 +372,6 @@ def migrate(
     remaining = [f for _, o in results for f in o.findings]
     failed = _fails(remaining, fail_on) or any(o.error for _, o in results)
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
-
-
-def _language(path: str) -> str:
-    """A file named explicitly (or stdin) with no known suffix is read as YAML, like kubectl."""
-    from linter.engine import language_of
-
-    return language_of(path) or "yaml"
 
 
 @cli.command(name="rules")

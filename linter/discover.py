@@ -3,7 +3,12 @@
 Directories are listed through git when they sit in a work tree (what .gitignore ignores is
 skipped, untracked files are kept), otherwise walked; `.git` is never entered. Hidden
 directories are kept: real repositories hold manifests in `.github/` or `.helm/`. A file
-named explicitly is always checked.
+named explicitly is always checked. Symbolic links that lead outside the directory being
+walked are not followed.
+
+Paths are shown relative to the working directory when they are inside it (clickable and
+stable across machines), as given otherwise. Everything here works on strings: a
+repository of ten thousand files must not pay for ten thousand Path.resolve() calls.
 """
 
 from __future__ import annotations
@@ -11,74 +16,87 @@ from __future__ import annotations
 import os
 import subprocess
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 
 from linter.engine import LANGUAGES
 
+_SUFFIXES = tuple(LANGUAGES)
+
 
 def discover(paths: Sequence[str]) -> list[str]:
+    cwd = os.path.realpath(os.getcwd())
     seen: set[str] = set()
     found: list[str] = []
     for raw in paths:
-        path = Path(raw)
-        candidates = _walk(path) if path.is_dir() else iter([path])
-        for candidate in candidates:
-            shown = display_path(candidate)
+        if os.path.isdir(raw):
+            base = display_path(raw, cwd)
+            candidates: Iterator[str] = (_join(base, rel) for rel in _walk(raw))
+        else:
+            candidates = iter([display_path(raw, cwd)])
+        for shown in candidates:
             if shown not in seen:
                 seen.add(shown)
                 found.append(shown)
     return found
 
 
-def display_path(path: Path) -> str:
-    """Relative to the working directory when inside it (clickable and stable), else as is."""
-    try:
-        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def display_path(path: str, cwd: str | None = None) -> str:
+    cwd = cwd or os.path.realpath(os.getcwd())
+    real = os.path.realpath(path)
+    if real == cwd:
+        return "."
+    if real.startswith(cwd + os.sep):
+        return real[len(cwd) + 1 :].replace(os.sep, "/")
+    return path.replace(os.sep, "/")
 
 
-def _walk(root: Path) -> Iterator[Path]:
+def _join(base: str, rel: str) -> str:
+    return rel if base == "." else f"{base.rstrip('/')}/{rel}"
+
+
+def _walk(root: str) -> Iterator[str]:
+    """Files below `root` with a known suffix, relative to it, sorted."""
     listed = _git_files(root)
-    files = listed if listed is not None else _walk_tree(root)
-    resolved_root = root.resolve()
-    for path in sorted(files):
-        if path.suffix.lower() not in LANGUAGES:
+    rels = listed if listed is not None else list(_walk_tree(root))
+    real_root = os.path.realpath(root)
+    for rel in sorted(rels):
+        if not rel.lower().endswith(_SUFFIXES):
             continue
-        if path.is_symlink() and not _inside(path.resolve(), resolved_root):
+        full = os.path.join(root, rel)
+        if os.path.islink(full) and not _inside(os.path.realpath(full), real_root):
             continue
-        if path.is_file():
-            yield path
+        if os.path.isfile(full):
+            yield rel
 
 
-def _inside(path: Path, root: Path) -> bool:
-    return path == root or root in path.parents
+def _inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root + os.sep)
 
 
-def _git_files(root: Path) -> list[Path] | None:
+def _git_files(root: str) -> list[str] | None:
     try:
         out = subprocess.run(
-            [
-                "git",
-                "-C",
-                str(root),
-                "ls-files",
-                "-z",
-                "--cached",
-                "--others",
-                "--exclude-standard",
-            ],
+            ["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
             capture_output=True,
             check=True,
             timeout=120,
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
-    return [root / os.fsdecode(p) for p in out.split(b"\0") if p]
+    return [os.fsdecode(p) for p in out.split(b"\0") if p]
 
 
-def _walk_tree(root: Path) -> Iterator[Path]:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if d != ".git")
-        for name in filenames:
-            yield Path(dirpath, name)
+def _walk_tree(root: str) -> Iterator[str]:
+    stack = [""]
+    while stack:
+        rel_dir = stack.pop()
+        try:
+            entries = list(os.scandir(os.path.join(root, rel_dir) if rel_dir else root))
+        except OSError:
+            continue
+        for entry in entries:
+            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if entry.name != ".git":
+                    stack.append(rel)
+            elif entry.name.lower().endswith(_SUFFIXES):
+                yield rel

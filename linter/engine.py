@@ -13,13 +13,16 @@ from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from linter.catalog import Rule
 from linter.context import CheckContext
 from linter.findings import Finding, ObjectId, Span, Violation
 from linter.sources.template import unmask_message
 from linter.sources.text import LineIndex, UndecodableError, decode
-from linter.sources.yaml import SourceProblem
+
+if TYPE_CHECKING:
+    from linter.sources.yaml import SourceProblem
 
 LANGUAGES = {".yaml": "yaml", ".yml": "yaml", ".py": "python"}
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -40,6 +43,8 @@ class RuleSet:
     rules: Sequence[Rule]
     context: CheckContext = field(default_factory=CheckContext)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    # Off only to prove the prefilter changes no result (tests, benchmarks).
+    prefilter: bool = True
 
     def __post_init__(self) -> None:
         self.problem_rules: dict[str, Rule] = {}
@@ -76,14 +81,14 @@ def check_bytes(
         return FileReport(path, _problem(path, ruleset, "too-large", detail), False)
     wide = data.startswith(_WIDE_BOMS)
     gates = ruleset.gates.get(language, [])
-    if not wide and not any(r.triggered_by(data) for r in gates):
+    if ruleset.prefilter and not wide and not any(r.triggered_by(data) for r in gates):
         return FileReport(path, [], False)
     try:
         text = decode(data).text
     except UndecodableError as exc:
         return FileReport(path, _problem(path, ruleset, "undecodable", str(exc)), False)
     utf8 = text.encode("utf-8", "surrogatepass") if wide else data
-    if wide and not any(r.triggered_by(utf8) for r in gates):
+    if ruleset.prefilter and wide and not any(r.triggered_by(utf8) for r in gates):
         return FileReport(path, [], False)
     return FileReport(path, _check(path, text, utf8, language, ruleset), True)
 
@@ -94,7 +99,11 @@ def check_text(path: str, text: str, ruleset: RuleSet, language: str) -> list[Fi
 
 
 def _check(path: str, text: str, utf8: bytes, language: str, ruleset: RuleSet) -> list[Finding]:
-    rules = [r for r in ruleset.object_rules.get(language, []) if r.triggered_by(utf8)]
+    rules = [
+        r
+        for r in ruleset.object_rules.get(language, [])
+        if not ruleset.prefilter or r.triggered_by(utf8)
+    ]
     return _findings(path, text, _violations(text, language, rules, ruleset))
 
 

@@ -1,0 +1,139 @@
+"""The content cache under `.job2pod_cache/` (like ruff's): results of unchanged files.
+
+An index per configuration (job2pod version and code, selected rules and their params,
+the values fixes insert) maps each checked path to its size, mtime and the findings it
+gave; a later run reuses them while the file's size and mtime are unchanged.
+Entries are written atomically; a corrupt or concurrently replaced entry is a miss,
+never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from linter.findings import Edit, Finding, Fix, FixSafety, ObjectId, Position, Severity, Span
+
+DEFAULT_DIR = ".job2pod_cache"
+_LAYOUT = "v1"
+
+
+def prepare(root: Path) -> Path:
+    """Create the cache directory with its own .gitignore (so it is never committed)."""
+    root.mkdir(parents=True, exist_ok=True)
+    ignore = root / ".gitignore"
+    if not ignore.exists():
+        with contextlib.suppress(OSError):
+            ignore.write_text("# Created by job2pod\n*\n", encoding="utf-8")
+    return root
+
+
+def write_entry(root: Path, path: Path, text: str) -> None:
+    """Atomic write; failures (read-only tree, full disk) only cost the cache."""
+    try:
+        prepare(root)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except OSError:
+        with contextlib.suppress(OSError, UnboundLocalError):
+            os.unlink(tmp)
+
+
+def key(parts: object) -> str:
+    """A short digest of anything JSON can write: the identity of one configuration."""
+    text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+@dataclass
+class Entry:
+    size: int
+    mtime_ns: int
+    findings: list[dict[str, Any]]
+
+
+class ResultCache:
+    """Findings of unchanged files for one configuration key."""
+
+    def __init__(self, root: Path, key: str) -> None:
+        self.root = root
+        self.path = root / _LAYOUT / f"results-{key}.json"
+        self.entries: dict[str, Entry] = {}
+        self.dirty = False
+        try:
+            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            self.entries = {p: Entry(**e) for p, e in raw.items()}
+        except (OSError, ValueError, TypeError):
+            self.entries = {}
+
+    def lookup(self, path: str, stat: os.stat_result) -> list[Finding] | None:
+        entry = self.entries.get(path)
+        if entry is None or entry.size != stat.st_size or entry.mtime_ns != stat.st_mtime_ns:
+            return None
+        try:
+            return [finding_from_dict(f) for f in entry.findings]
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def store(self, path: str, size: int, mtime_ns: int, findings: list[Finding]) -> None:
+        self.entries[path] = Entry(size, mtime_ns, [finding_to_dict(f) for f in findings])
+        self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        body = {p: e.__dict__ for p, e in self.entries.items()}
+        write_entry(self.root, self.path, json.dumps(body, separators=(",", ":")))
+
+
+def finding_to_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "rule_id": f.rule_id,
+        "rule_name": f.rule_name,
+        "severity": f.severity.value,
+        "path": f.path,
+        "start": [f.start.line, f.start.column],
+        "end": [f.end.line, f.end.column],
+        "message": f.message,
+        "span": [f.span.start, f.span.end],
+        "obj": None
+        if f.obj is None
+        else [f.obj.api_version, f.obj.kind, f.obj.namespace, f.obj.name],
+        "fix": None
+        if f.fix is None
+        else {
+            "edits": [[e.start, e.end, e.text] for e in f.fix.edits],
+            "safety": f.fix.safety.value,
+            "title": f.fix.title,
+        },
+        "fingerprint": f.fingerprint,
+    }
+
+
+def finding_from_dict(d: Mapping[str, Any]) -> Finding:
+    fix = d["fix"]
+    return Finding(
+        rule_id=d["rule_id"],
+        rule_name=d["rule_name"],
+        severity=Severity(d["severity"]),
+        path=d["path"],
+        start=Position(*d["start"]),
+        end=Position(*d["end"]),
+        message=d["message"],
+        span=Span(*d["span"]),
+        obj=None if d["obj"] is None else ObjectId(*d["obj"]),
+        fix=None
+        if fix is None
+        else Fix(tuple(Edit(*e) for e in fix["edits"]), FixSafety(fix["safety"]), fix["title"]),
+        fingerprint=d["fingerprint"],
+    )

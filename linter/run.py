@@ -1,0 +1,146 @@
+"""Checking many files: the cache, worker processes, CI shards and progress.
+
+A run below a few hundred files stays in one process, so a pre-commit hook never pays
+for a pool; larger runs fan out over `--jobs` processes. Results come back in input order,
+so the output is the same whatever the number of jobs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from linter.cache import ResultCache
+from linter.engine import RuleSet, check_bytes, language_of
+from linter.findings import Finding
+
+POOL_THRESHOLD = 200
+_CHUNK = 16
+_ruleset: RuleSet | None = None
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def shard(paths: Sequence[str], index: int, count: int) -> list[str]:
+    """The stable 1/count of `paths` that shard `index` (1-based) checks."""
+    return [
+        p
+        for p in paths
+        if int(hashlib.sha1(p.encode("utf-8", "surrogatepass")).hexdigest(), 16) % count
+        == index - 1
+    ]
+
+
+def language_for(path: str) -> str:
+    """A file named explicitly with no known suffix is read as YAML, like kubectl."""
+    return language_of(path) or "yaml"
+
+
+def _check_one(path: str) -> tuple[str, list[Finding], int, int, str | None]:
+    assert _ruleset is not None
+    try:
+        stat = os.stat(path)
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return path, [], 0, 0, f"cannot read {path}: {exc.strerror}"
+    report = check_bytes(path, data, _ruleset, language=language_for(path))
+    return path, report.findings, stat.st_size, stat.st_mtime_ns, None
+
+
+def check_files(
+    paths: Sequence[str],
+    ruleset: RuleSet,
+    jobs: int = 1,
+    cache: ResultCache | None = None,
+    progress: bool = False,
+) -> RunResult:
+    global _ruleset
+    _ruleset = ruleset
+    result = RunResult(files=len(paths))
+    by_path: dict[str, list[Finding]] = {}
+    misses = []
+    for path in paths:
+        cached = _cached(cache, path)
+        if cached is None:
+            misses.append(path)
+        else:
+            by_path[path] = cached
+    for done, (path, findings, size, mtime_ns, error) in enumerate(_map(misses, jobs), 1):
+        if error is not None:
+            result.errors.append(error)
+        else:
+            by_path[path] = findings
+            if cache is not None:
+                cache.store(path, size, mtime_ns, findings)
+        if progress and done % 100 == 0:
+            sys.stderr.write(f"\rjob2pod: checked {done}/{len(misses)} files")
+    if progress and len(misses) >= 100:
+        sys.stderr.write("\r\x1b[K")
+    if cache is not None:
+        cache.save()
+    for path in paths:
+        result.findings.extend(by_path.get(path, []))
+    return result
+
+
+def _cached(cache: ResultCache | None, path: str) -> list[Finding] | None:
+    if cache is None:
+        return None
+    try:
+        return cache.lookup(path, os.stat(path))
+    except OSError:
+        return None
+
+
+def _map(
+    paths: Sequence[str], jobs: int
+) -> Iterable[tuple[str, list[Finding], int, int, str | None]]:
+    if jobs <= 1 or len(paths) < POOL_THRESHOLD:
+        return map(_check_one, paths)
+    import multiprocessing
+
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    context = multiprocessing.get_context(method)
+    pool = context.Pool(jobs, initializer=_init, initargs=(_ruleset,))
+    return _drain(pool, paths)
+
+
+def _init(ruleset: RuleSet) -> None:
+    global _ruleset
+    _ruleset = ruleset
+
+
+def _drain(
+    pool: object, paths: Sequence[str]
+) -> Iterable[tuple[str, list[Finding], int, int, str | None]]:
+    from multiprocessing.pool import Pool
+
+    assert isinstance(pool, Pool)
+    with pool:
+        yield from pool.imap(_check_one, paths, chunksize=_CHUNK)
+
+
+def default_jobs() -> int:
+    return max(
+        1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
+
+
+def code_fingerprint() -> list[tuple[str, int, int]]:
+    """Names, sizes and mtimes of job2pod's own modules: a changed check invalidates the
+    cache even when the version number did not move (editable installs)."""
+    root = Path(__file__).parent
+    found = []
+    for module in sorted(root.rglob("*.py")):
+        stat = module.stat()
+        found.append((str(module.relative_to(root)), stat.st_size, stat.st_mtime_ns))
+    return found

@@ -1,0 +1,109 @@
+"""Speed machinery must not move results: cache, worker processes, prefilter and shards."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import FIXTURES, ROOT
+
+from linter import cache, run
+from linter.catalog import load_catalog, select_rules
+from linter.cli import cli
+from linter.engine import RuleSet
+
+
+def _sample(corpus: Path | None) -> list[str]:
+    files = sorted(str(p) for p in FIXTURES.rglob("*") if p.suffix in (".yaml", ".yml", ".py"))
+    if corpus is not None:
+        everything = sorted(str(p) for p in corpus.rglob("*.y*ml"))
+        files += everything[:: max(1, len(everything) // 1500)]
+    return files
+
+
+@pytest.fixture
+def sample(request: pytest.FixtureRequest) -> list[str]:
+    corpus = ROOT.parent / "shared" / "corpus" / "k8s"
+    return _sample(corpus if corpus.is_dir() else None)
+
+
+def _objects(findings: list) -> list:  # type: ignore[type-arg]
+    return [f for f in findings if f.rule_id >= "JP100"]
+
+
+def _key(findings: list) -> list:  # type: ignore[type-arg]
+    return [dataclasses.astuple(f) for f in findings]
+
+
+@pytest.mark.slow
+def test_jobs_cache_and_prefilter_give_identical_findings(
+    sample: list[str], tmp_path: Path
+) -> None:
+    rules = select_rules(load_catalog(), migrate=True)
+    ruleset = RuleSet(rules)
+    baseline = run.check_files(sample, ruleset, jobs=1)
+    assert len(sample) >= run.POOL_THRESHOLD
+    assert baseline.findings, "the sample must produce findings to compare"
+    pooled = run.check_files(sample, ruleset, jobs=2)
+    assert _key(pooled.findings) == _key(baseline.findings)
+    # Input problems (JP0xx) are reported only for files that hold a trigger token, by
+    # design (JP001's docs); the prefilter must never hide a finding of any other rule.
+    unfiltered = run.check_files(sample, RuleSet(rules, prefilter=False), jobs=2)
+    assert _key(_objects(unfiltered.findings)) == _key(_objects(baseline.findings))
+    store = cache.ResultCache(tmp_path, "k")
+    cold = run.check_files(sample, ruleset, cache=store)
+    warm_store = cache.ResultCache(tmp_path, "k")
+    assert len(warm_store.entries) == len(sample)
+    warm = run.check_files(sample, ruleset, cache=warm_store)
+    assert _key(cold.findings) == _key(warm.findings) == _key(baseline.findings)
+
+
+def test_corrupt_cache_is_a_miss_not_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "v1" / "results-k.json"
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json")
+    assert cache.ResultCache(tmp_path, "k").entries == {}
+    path.write_text('{"a.yaml": {"size": 1}}')
+    assert cache.ResultCache(tmp_path, "k").entries == {}
+
+
+def test_changed_file_is_rechecked(tmp_path: Path) -> None:
+    role = tmp_path / "role.yaml"
+    role.write_text("kind: Role\nrules: [{apiGroups: [batch], resources: [jobs], verbs: [get]}]\n")
+    ruleset = RuleSet(select_rules(load_catalog()))
+    store = cache.ResultCache(tmp_path / "c", "k")
+    assert len(run.check_files([str(role)], ruleset, cache=store).findings) == 1
+    role.write_text("kind: Role\nrules: [{apiGroups: [''], resources: [pods], verbs: [get]}]\n")
+    store = cache.ResultCache(tmp_path / "c", "k")
+    assert run.check_files([str(role)], ruleset, cache=store).findings == []
+
+
+def test_shards_partition_the_files_stably() -> None:
+    files = [f"deploy/{i}.yaml" for i in range(500)]
+    parts = [run.shard(files, k, 4) for k in range(1, 5)]
+    assert sorted(p for part in parts for p in part) == sorted(files)
+    assert all(60 < len(part) < 190 for part in parts)
+    assert run.shard(files, 2, 4) == parts[1]
+
+
+def test_cli_cache_dir_has_its_gitignore_and_clean_removes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "role.yaml").write_text("kind: Role\nrules: []\n")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["check", "."]).exit_code == 0
+    assert (tmp_path / ".job2pod_cache" / ".gitignore").read_text().endswith("*\n")
+    assert runner.invoke(cli, ["clean"]).exit_code == 0
+    assert not (tmp_path / ".job2pod_cache").exists()
+    assert runner.invoke(cli, ["check", "--no-cache", "."]).exit_code == 0
+    assert not (tmp_path / ".job2pod_cache").exists()
+
+
+def test_bad_shard_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["check", "--shard", "5/4", "."])
+    assert result.exit_code == 2
+    assert "K must be between 1 and N" in result.output
