@@ -160,7 +160,7 @@ def check(
 
     cache_root = None if no_cache else Path(cache_dir)
     rules = _rules(_split(select), _split(ignore), cache_dir=cache_root)
-    ruleset = RuleSet(rules)
+    ruleset = RuleSet(rules, catalog=_catalog(cache_root))
     shard_spec = _parse_shard(shard)
     findings: list[Finding] = []
     files = 0
@@ -269,7 +269,7 @@ def _fix_run(
     from linter.engine import RuleSet
     from linter.fixes import fix_path
 
-    ruleset = RuleSet(rules)
+    ruleset = RuleSet(rules, catalog=_catalog())
     return [(path, fix_path(path, ruleset, unsafe=unsafe, write=write)) for path in _inputs(paths)]
 
 

@@ -7,6 +7,7 @@ input, the result is a list of findings; input problems are JP0xx findings.
 
 from __future__ import annotations
 
+import fnmatch
 import hashlib
 import re
 from collections import Counter
@@ -23,6 +24,7 @@ from linter.sources.text import LineIndex, UndecodableError, decode
 
 if TYPE_CHECKING:
     from linter.sources.yaml import SourceProblem
+    from linter.suppressions import Suppression, Suppressions
 
 LANGUAGES = {".yaml": "yaml", ".yml": "yaml", ".py": "python"}
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
@@ -30,6 +32,7 @@ DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _FIELD = re.compile(r"\{(\w+)\}")
 PROBLEM_CHECK = "source_problem"
+UNUSED_SUPPRESSION_CHECK = "unused_suppression"
 
 
 def language_of(path: str) -> str | None:
@@ -45,21 +48,42 @@ class RuleSet:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     # Off only to prove the prefilter changes no result (tests, benchmarks).
     prefilter: bool = True
+    # Every rule job2pod knows (built-in and custom), to tell an unknown rule named in a
+    # suppression from one that is merely not selected.
+    catalog: Sequence[Rule] = ()
+    # (glob, selectors): rules that do not apply to matching paths.
+    per_file_ignores: Sequence[tuple[str, Sequence[str]]] = ()
 
     def __post_init__(self) -> None:
+        self.catalog = self.catalog or self.rules
+        self.suppression_rule: Rule | None = None
         self.problem_rules: dict[str, Rule] = {}
         self.object_rules: dict[str, list[Rule]] = {}
         # A language's parse problems are worth reporting in the files its rules look at:
         # the prefilter lets a file through on an object rule's or a problem rule's tokens.
         self.gates: dict[str, list[Rule]] = {}
         for rule in self.rules:
-            if rule.check == PROBLEM_CHECK:
+            if rule.check == UNUSED_SUPPRESSION_CHECK:
+                self.suppression_rule = rule
+            elif rule.check == PROBLEM_CHECK:
                 self.problem_rules[rule.raw_params["problem"]] = rule
                 if rule.triggers and rule.language != "any":
                     self.gates.setdefault(rule.language, []).append(rule)
             else:
                 self.object_rules.setdefault(rule.language, []).append(rule)
                 self.gates.setdefault(rule.language, []).append(rule)
+
+    def is_ignored(self, path: str, rule: Rule) -> bool:
+        return any(
+            fnmatch.fnmatch(path, glob) and any(rule.matches(s) for s in selectors)
+            for glob, selectors in self.per_file_ignores
+        )
+
+    def rules_for(self, path: str, language: str) -> list[Rule]:
+        rules = self.object_rules.get(language, [])
+        if not self.per_file_ignores:
+            return rules
+        return [r for r in rules if not self.is_ignored(path, r)]
 
 
 @dataclass
@@ -99,12 +123,32 @@ def check_text(path: str, text: str, ruleset: RuleSet, language: str) -> list[Fi
 
 
 def _check(path: str, text: str, utf8: bytes, language: str, ruleset: RuleSet) -> list[Finding]:
+    from linter.suppressions import Suppressions, comment_suppressions
+
     rules = [
         r
-        for r in ruleset.object_rules.get(language, [])
+        for r in ruleset.rules_for(path, language)
         if not ruleset.prefilter or r.triggered_by(utf8)
     ]
-    return _findings(path, text, _violations(text, language, rules, ruleset))
+    lines = LineIndex(text)
+    suppressions = Suppressions(comment_suppressions(text))
+    kept: list[tuple[Rule, ObjectId | None, Violation]] = []
+    for rule, obj, violation, on_object in _violations(
+        text, language, rules, ruleset, suppressions
+    ):
+        line = lines.position(violation.span.start).line
+        if not suppressions.silences(rule, line, on_object):
+            kept.append((rule, obj, violation))
+    unused_rule = ruleset.suppression_rule
+    if unused_rule is not None and not ruleset.is_ignored(path, unused_rule):
+        ran = [*rules, *ruleset.problem_rules.values()]
+        module = unused_rule.check_module()
+        for suppression, reason in suppressions.unused(ran, ruleset.catalog):
+            for violation in module.check(
+                (suppression, reason), unused_rule.params(), ruleset.context
+            ):
+                kept.append((unused_rule, None, violation))
+    return _findings(path, text, kept, lines)
 
 
 def _problem(path: str, ruleset: RuleSet, problem: str, detail: str) -> list[Finding]:
@@ -114,9 +158,12 @@ def _problem(path: str, ruleset: RuleSet, problem: str, detail: str) -> list[Fin
     return _findings(path, "", [(rule, None, Violation(Span(0, 0), {"detail": detail}))])
 
 
+_Hit = tuple[Rule, "ObjectId | None", Violation, "list[Suppression]"]
+
+
 def _violations(
-    text: str, language: str, rules: list[Rule], ruleset: RuleSet
-) -> Iterator[tuple[Rule, ObjectId | None, Violation]]:
+    text: str, language: str, rules: list[Rule], ruleset: RuleSet, suppressions: Suppressions
+) -> Iterator[_Hit]:
     if language == "python":
         from linter.sources import python
 
@@ -126,38 +173,39 @@ def _violations(
             return
         for rule in rules:
             for violation in rule.check_module().check(module, rule.params(), ruleset.context):
-                yield rule, violation.obj, violation
+                yield rule, violation.obj, violation, []
         return
     from linter.sources.yaml import parse
+    from linter.suppressions import annotation_suppressions
 
     source = parse(text)
     yield from _problems(source.problems, ruleset)
     for obj in source.objects():
         identity = None
+        annotations = annotation_suppressions(obj)
+        suppressions.annotations.extend(annotations)
         for rule in rules:
             if not rule.applies_to(obj.kind):
                 continue
             for violation in rule.check_module().check(obj, rule.params(), ruleset.context):
                 identity = identity or obj.identity
-                yield rule, identity, violation
+                yield rule, identity, violation, annotations
 
 
-def _problems(
-    problems: list[SourceProblem], ruleset: RuleSet
-) -> Iterator[tuple[Rule, ObjectId | None, Violation]]:
+def _problems(problems: list[SourceProblem], ruleset: RuleSet) -> Iterator[_Hit]:
     for problem in problems:
         rule = ruleset.problem_rules.get(problem.kind)
         if rule is not None:
-            yield rule, None, Violation(problem.span, {"detail": problem.detail})
+            yield rule, None, Violation(problem.span, {"detail": problem.detail}), []
 
 
 def _findings(
     path: str,
     text: str,
-    violations: Iterator[tuple[Rule, ObjectId | None, Violation]]
-    | list[tuple[Rule, ObjectId | None, Violation]],
+    violations: list[tuple[Rule, ObjectId | None, Violation]],
+    lines: LineIndex | None = None,
 ) -> list[Finding]:
-    lines = LineIndex(text)
+    lines = lines or LineIndex(text)
     seen: Counter[tuple[str, str, str]] = Counter()
     findings = []
     for rule, obj, violation in sorted(violations, key=lambda v: (v[2].span.start, v[0].id)):

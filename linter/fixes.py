@@ -13,7 +13,7 @@ import contextlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,21 +58,34 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> str:
     return "".join(out)
 
 
-def _allowed(finding: Finding, unsafe: bool) -> bool:
+def _allowed(finding: Finding, unsafe: bool, fixable: Collection[str] | None = None) -> bool:
     fix = finding.fix
-    return fix is not None and (unsafe or fix.safety is FixSafety.SAFE)
+    return (
+        fix is not None
+        and (unsafe or fix.safety is FixSafety.SAFE)
+        and (fixable is None or finding.rule_id in fixable)
+    )
 
 
 def fix_text(
-    path: str, text: str, ruleset: RuleSet, language: str, unsafe: bool = False
+    path: str,
+    text: str,
+    ruleset: RuleSet,
+    language: str,
+    unsafe: bool = False,
+    fixable: Collection[str] | None = None,
 ) -> FileFix:
+    """Fix `text` to a fixed point. `fixable` limits which rules' fixes apply (all the
+    selected rules still run, so suppressions and verification see the whole picture)."""
     result = FileFix(path, text, text)
     current = text
     findings = check_text(path, current, ruleset, language)
     rejected_keys: set[str] = set()
     for _ in range(MAX_PASSES):
         candidates = [
-            f for f in findings if _allowed(f, unsafe) and f.fingerprint not in rejected_keys
+            f
+            for f in findings
+            if _allowed(f, unsafe, fixable) and f.fingerprint not in rejected_keys
         ]
         if not candidates:
             break
@@ -105,7 +118,9 @@ def fix_text(
         current, findings = new_text, new_findings
     else:
         pending = [
-            f for f in findings if _allowed(f, unsafe) and f.fingerprint not in rejected_keys
+            f
+            for f in findings
+            if _allowed(f, unsafe, fixable) and f.fingerprint not in rejected_keys
         ]
         result.rejected.extend(
             Rejected(f, f"fixes did not converge after {MAX_PASSES} passes") for f in pending
