@@ -31,20 +31,24 @@ def _split(values: Sequence[str]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-def _catalog(cache_dir: Path | None = None) -> list[Rule]:
+def _catalog() -> list[Rule]:
     try:
-        return load_catalog(cache_dir=cache_dir)
+        return load_catalog(cache_dir=_user_cache())
     except CatalogError as exc:
         raise UsageProblem(str(exc)) from exc
 
 
-def _rules(
-    select: Sequence[str],
-    ignore: Sequence[str],
-    migrate: bool = False,
-    cache_dir: Path | None = None,
-) -> list[Rule]:
-    catalog = _catalog(cache_dir)
+def _user_cache() -> Path | None:
+    """Where the validated catalog is kept: it belongs to the installation, not to a
+    project, so it lives in the user's cache directory (JOB2POD_CATALOG_CACHE=off: none)."""
+    if os.environ.get("JOB2POD_CATALOG_CACHE") == "off":
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "job2pod"
+
+
+def _rules(select: Sequence[str], ignore: Sequence[str], migrate: bool = False) -> list[Rule]:
+    catalog = _catalog()
     unknown = unknown_selectors(catalog, [*select, *ignore])
     if unknown:
         raise UsageProblem(f"unknown rule selector '{unknown[0]}' (see `job2pod rules`)")
@@ -159,8 +163,8 @@ def check(
     from linter.reporters import Report, reporter
 
     cache_root = None if no_cache else Path(cache_dir)
-    rules = _rules(_split(select), _split(ignore), cache_dir=cache_root)
-    ruleset = RuleSet(rules, catalog=_catalog(cache_root))
+    rules = _rules(_split(select), _split(ignore))
+    ruleset = RuleSet(rules, catalog=_catalog())
     shard_spec = _parse_shard(shard)
     findings: list[Finding] = []
     files = 0

@@ -1,0 +1,226 @@
+"""job2pod's benchmark: ratios against floors measured in the same run, on the same files.
+
+    python benchmarks/run.py                 # ../shared/corpus/k8s, or a generated corpus
+    python benchmarks/run.py --corpus DIR --repeat 5 --skip-slow
+
+Every figure is the median of --repeat runs of a whole process, with its peak RSS
+(from wait4). Floors: `cat` of every file, PyYAML's C loader `load_all` (when PyYAML is
+installed), ruamel.yaml round-trip (slow: --skip-slow leaves it out), `import ruamel.yaml`
+and `ast.parse` over the Python standard library. Results go to
+benchmarks/results/<date>.md. Nothing here is asserted in tests: machines differ, ratios
+within one run do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "k8s"
+PY = sys.executable
+
+_LIST_FILES = """
+import os, sys
+for dirpath, dirs, names in os.walk(sys.argv[1]):
+    dirs[:] = [d for d in dirs if d not in (".git", "site-packages")]
+    for name in names:
+        if name.endswith(sys.argv[2:] and tuple(sys.argv[2:]) or (".yaml", ".yml")):
+            print(os.path.join(dirpath, name))
+"""
+_FLOORS = {
+    "cat": "import sys\nfor p in sys.stdin.read().split(chr(10)):\n    p and open(p, 'rb').read()",
+    "pyyaml-c": (
+        "import sys, yaml\n"
+        "for p in sys.stdin.read().split(chr(10)):\n"
+        "    if not p: continue\n"
+        "    try: list(yaml.load_all(open(p, 'rb').read(), Loader=yaml.CSafeLoader))\n"
+        "    except Exception: pass"
+    ),
+    "ruamel-rt": (
+        "import sys\nfrom ruamel.yaml import YAML\ny = YAML()\n"
+        "for p in sys.stdin.read().split(chr(10)):\n"
+        "    if not p: continue\n"
+        "    try: list(y.load_all(open(p, 'rb').read()))\n"
+        "    except Exception: pass"
+    ),
+    "ast-parse": (
+        "import sys, ast, warnings\nwarnings.simplefilter('ignore')\n"
+        "for p in sys.stdin.read().split(chr(10)):\n"
+        "    if not p: continue\n"
+        "    try: ast.parse(open(p, 'rb').read())\n"
+        "    except Exception: pass"
+    ),
+}
+
+
+def measure(
+    argv: Sequence[str], repeat: int, stdin: str = "", cwd: Path | None = None
+) -> tuple[float, float]:
+    """Median wall seconds and max peak RSS (MiB) of `argv` over `repeat` runs."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=cwd,
+        )
+        assert proc.stdin is not None
+        proc.stdin.write(stdin.encode())
+        proc.stdin.close()
+        _, _, usage = os.wait4(proc.pid, 0)
+        proc.returncode = 0
+        times.append(time.perf_counter() - start)
+        peaks.append(usage.ru_maxrss / 1024)
+    return statistics.median(times), max(peaks)
+
+
+def floor(name: str, files: str, repeat: int) -> tuple[float, float]:
+    return measure([PY, "-c", _FLOORS[name]], repeat, stdin=files)
+
+
+def job2pod(args: Sequence[str], repeat: int, cwd: Path | None = None) -> tuple[float, float]:
+    return measure([PY, "-m", "linter", *args], repeat, cwd=cwd)
+
+
+def list_files(root: Path, suffixes: Sequence[str] = (".yaml", ".yml")) -> str:
+    out = subprocess.run(
+        [PY, "-c", _LIST_FILES, str(root), *suffixes], capture_output=True, text=True
+    )
+    return out.stdout
+
+
+def has_module(name: str) -> bool:
+    return subprocess.run([PY, "-c", f"import {name}"], capture_output=True).returncode == 0
+
+
+def replicate(corpus: Path, target: Path, times: int) -> None:
+    """`times` copies of the corpus as hard links (no extra disk), falling back to copies."""
+    for i in range(times):
+        dest = target / f"copy{i}"
+        try:
+            shutil.copytree(corpus, dest, copy_function=os.link)
+        except OSError:
+            shutil.copytree(corpus, dest)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--corpus", type=Path, default=None)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--skip-slow", action="store_true", help="leave out ruamel round-trip and the 10x corpus"
+    )
+    parser.add_argument("--output", type=Path, default=None)
+    args = parser.parse_args(argv)
+    work = Path(tempfile.mkdtemp(prefix="job2pod-bench-"))
+    corpus = args.corpus or (DEFAULT_CORPUS if DEFAULT_CORPUS.is_dir() else None)
+    if corpus is None:
+        sys.path.insert(0, str(HERE))
+        from generate import generate  # type: ignore[import-not-found]
+
+        corpus = work / "generated"
+        generate(corpus, files=3000, seed=7)
+    files = list_files(corpus)
+    count = files.count("\n")
+    rows: list[tuple[str, str, str]] = []
+    cache = work / "cache"
+
+    def run_j2p(
+        label: str, extra: Sequence[str], target: Path = corpus, repeat: int = args.repeat
+    ) -> tuple[float, float]:
+        seconds, peak = job2pod(["check", "--fail-on", "never", *extra, str(target)], repeat)
+        print(f"{label}: {seconds:.2f} s, {peak:.0f} MiB", flush=True)
+        return seconds, peak
+
+    cat_s, _ = floor("cat", files, args.repeat)
+    c_s, c_peak = (
+        floor("pyyaml-c", files, args.repeat) if has_module("yaml") else (float("nan"), 0.0)
+    )
+    cold_s, cold_peak = run_j2p("cold", ["--no-cache"])
+    j1_s, _ = run_j2p("jobs 1", ["--no-cache", "--jobs", "1"])
+    j2_s, _ = run_j2p("jobs 2", ["--no-cache", "--jobs", "2"])
+    shutil.rmtree(cache, ignore_errors=True)
+    job2pod(["check", "--fail-on", "never", "--cache-dir", str(cache), str(corpus)], 1)
+    warm_s, warm_peak = run_j2p("warm", ["--cache-dir", str(cache)])
+    one = next(p for p in files.splitlines() if p)
+    # The pre-commit case: the result cache does not know the file, the catalog is cached.
+    job2pod(["check", "--no-cache", "--fail-on", "never", one], 1)
+    one_s, _ = job2pod(["check", "--no-cache", "--fail-on", "never", one], max(args.repeat, 10))
+    import_s, _ = measure([PY, "-c", "import ruamel.yaml"], max(args.repeat, 10))
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    py_files = list_files(stdlib, (".py",))
+    ast_s, _ = floor("ast-parse", py_files, args.repeat)
+    stdlib_s, _ = run_j2p("stdlib", ["--no-cache", "--select", "JP002,JP5"], stdlib)
+    rows += [
+        ("cold check (default jobs) / PyYAML CSafeLoader load_all", f"{cold_s / c_s:.2f}", "≤ 1.0"),
+        ("warm run / cold run", f"{warm_s / cold_s:.3f}", "≤ 0.1"),
+        ("check one file (process) / `import ruamel.yaml`", f"{one_s / import_s:.2f}", "≤ 1.5"),
+        ("--jobs 1 / --jobs 2 (speedup)", f"{j1_s / j2_s:.2f}", "≥ 1.7"),
+        ("stdlib check / ast.parse of the same files", f"{stdlib_s / ast_s:.2f}", "≤ 0.5"),
+    ]
+    absolute = [
+        ("files", str(count)),
+        ("cat", f"{cat_s:.2f} s"),
+        ("PyYAML CSafeLoader", f"{c_s:.2f} s, {c_peak:.0f} MiB"),
+        ("job2pod cold", f"{cold_s:.2f} s, {cold_peak:.0f} MiB"),
+        ("job2pod warm", f"{warm_s:.2f} s, {warm_peak:.0f} MiB"),
+        ("job2pod --jobs 1 / 2", f"{j1_s:.2f} s / {j2_s:.2f} s"),
+        ("one file / import ruamel.yaml", f"{one_s * 1000:.0f} ms / {import_s * 1000:.0f} ms"),
+        (
+            "stdlib .py files / ast.parse / job2pod",
+            f"{py_files.count(chr(10))} / {ast_s:.2f} s / {stdlib_s:.2f} s",
+        ),
+    ]
+    if not args.skip_slow:
+        rt_s, rt_peak = floor("ruamel-rt", files, 1)
+        absolute.append(("ruamel.yaml round-trip (1 run)", f"{rt_s:.1f} s, {rt_peak:.0f} MiB"))
+        big = work / "x10"
+        replicate(corpus, big, 10)
+        big_s, big_peak = run_j2p("10x corpus", ["--no-cache"], big, repeat=1)
+        rows.append(("10x corpus / 1x corpus: time", f"{big_s / cold_s:.2f}", "≤ 10.5"))
+        rows.append(
+            ("10x corpus: peak RSS of the main process", f"{big_peak:.0f} MiB", "≤ 200 MiB")
+        )
+    lines = [
+        f"# job2pod benchmark, {dt.date.today().isoformat()}",
+        "",
+        f"Corpus: `{corpus}` ({count} YAML files); {os.cpu_count()} CPUs; Python {sys.version.split()[0]};"
+        f" median of {args.repeat} runs.",
+        "",
+        "| figure | ratio | target |",
+        "|---|---|---|",
+        *[f"| {a} | {b} | {c} |" for a, b, c in rows],
+        "",
+        "| measurement | value |",
+        "|---|---|",
+        *[f"| {a} | {b} |" for a, b in absolute],
+        "",
+    ]
+    text = "\n".join(lines)
+    output = args.output or HERE / "results" / f"{dt.date.today().isoformat()}.md"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    print(text)
+    shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
