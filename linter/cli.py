@@ -11,13 +11,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from linter import __version__
-from linter.catalog import CatalogError, Rule, load_catalog, select_rules, unknown_selectors
+from linter.catalog import CatalogError, Rule, load_catalog
 from linter.findings import Finding, Severity
 
 if TYPE_CHECKING:
     from linter.cache import ResultCache
     from linter.engine import RuleSet
     from linter.fixes import PathFix
+    from linter.options import Options
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 _FAIL_ON = ("error", "warning", "info", "never")
@@ -47,12 +48,31 @@ def _user_cache() -> Path | None:
     return Path(base) / "job2pod"
 
 
-def _rules(select: Sequence[str], ignore: Sequence[str], migrate: bool = False) -> list[Rule]:
-    catalog = _catalog()
-    unknown = unknown_selectors(catalog, [*select, *ignore])
-    if unknown:
-        raise UsageProblem(f"unknown rule selector '{unknown[0]}' (see `job2pod rules`)")
-    return select_rules(catalog, select, ignore, migrate=migrate)
+def _options(
+    paths: Sequence[str],
+    config: str | None,
+    select: Sequence[str],
+    ignore: Sequence[str],
+    migrate: bool = False,
+    fail_on: str | None = None,
+    output_format: str | None = None,
+) -> Options:
+    from linter.config import ConfigError
+    from linter.options import resolve
+
+    try:
+        return resolve(
+            paths,
+            config,
+            _split(select),
+            _split(ignore),
+            migrate=migrate,
+            fail_on=fail_on,
+            output_format=output_format,
+            catalog_cache=_user_cache(),
+        )
+    except (ConfigError, CatalogError) as exc:
+        raise UsageProblem(str(exc)) from exc
 
 
 def _color(option: str, stream: object) -> bool:
@@ -78,6 +98,11 @@ def cli() -> None:
     migrate it to the Pod-based Task model."""
 
 
+_config = click.option(
+    "--config",
+    type=click.Path(dir_okay=False),
+    help="Config file (default: the nearest .job2pod.yaml or pyproject.toml with [tool.job2pod]).",
+)
 _select = click.option(
     "--select", multiple=True, help="Rule ids, id prefixes (JP1) or names; comma-separated."
 )
@@ -123,18 +148,16 @@ def _parse_shard(value: str | None) -> tuple[int, int] | None:
     "--format",
     "output_format",
     type=click.Choice(["text", "json", "sarif", "github"]),
-    default="text",
-    show_default=True,
+    help="Output format (default: text, or the config's `format`).",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
+@_config
 @_select
 @_ignore
 @click.option(
     "--fail-on",
     type=click.Choice(_FAIL_ON),
-    default="warning",
-    show_default=True,
-    help="Lowest severity that makes the exit code 1.",
+    help="Lowest severity that makes the exit code 1 (default: warning).",
 )
 @click.option("--statistics", is_flag=True, help="Count findings per rule.")
 @click.option("--stdin-filename", help="Path (and language) of what `-` reads from stdin.")
@@ -144,11 +167,12 @@ def _parse_shard(value: str | None) -> tuple[int, int] | None:
 @_with_cache_options
 def check(
     paths: tuple[str, ...],
-    output_format: str,
+    output_format: str | None,
     output: str | None,
+    config: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
-    fail_on: str,
+    fail_on: str | None,
     statistics: bool,
     stdin_filename: str | None,
     color: str,
@@ -159,12 +183,13 @@ def check(
 ) -> None:
     """Check PATHS (files, directories, or - for stdin) and report findings."""
     from linter import run
-    from linter.engine import RuleSet, check_bytes
+    from linter.engine import check_bytes
     from linter.reporters import Report, reporter
 
     cache_root = None if no_cache else Path(cache_dir)
-    rules = _rules(_split(select), _split(ignore))
-    ruleset = RuleSet(rules, catalog=_catalog())
+    options = _options(paths, config, select, ignore, fail_on=fail_on, output_format=output_format)
+    rules, ruleset = options.rules, options.ruleset
+    output_format, fail_on = options.output_format, options.fail_on
     shard_spec = _parse_shard(shard)
     findings: list[Finding] = []
     files = 0
@@ -179,7 +204,7 @@ def check(
         findings.extend(check_bytes(stdin_filename, data, ruleset, language=language).findings)
         files += 1
         inputs = [p for p in inputs if p != "-"]
-    targets = _inputs(inputs) if inputs else []
+    targets = _inputs(inputs, options) if inputs else []
     if shard_spec is not None:
         targets = run.shard(targets, *shard_spec)
     cache = None if cache_root is None else _result_cache(cache_root, ruleset)
@@ -238,6 +263,11 @@ def _result_cache(root: Path, ruleset: RuleSet) -> ResultCache:
         ],
         ruleset.context.__dict__,
         ruleset.max_file_size,
+        [
+            (glob.base, glob.pattern, list(selectors))
+            for glob, selectors in ruleset.per_file_ignores
+        ],
+        sorted(r.id for r in ruleset.catalog),
     ]
     return cache.ResultCache(root, cache.key(identity))
 
@@ -258,23 +288,24 @@ def clean(cache_dir: str) -> None:
         raise UsageProblem(f"{root} does not look like a job2pod cache; not removed")
 
 
-def _inputs(paths: Sequence[str]) -> list[str]:
+def _inputs(paths: Sequence[str], options: Options) -> list[str]:
     from linter.discover import discover
 
     inputs = list(paths) or ["."]
     for missing in (p for p in inputs if not Path(p).exists()):
         raise UsageProblem(f"no such file or directory: {missing}")
-    return discover(inputs)
+    return discover(inputs, exclude=options.excluded if options.exclude else None)
 
 
 def _fix_run(
-    paths: Sequence[str], rules: list[Rule], unsafe: bool, write: bool
+    paths: Sequence[str], options: Options, unsafe: bool, write: bool
 ) -> list[tuple[str, PathFix]]:
-    from linter.engine import RuleSet
     from linter.fixes import fix_path
 
-    ruleset = RuleSet(rules, catalog=_catalog())
-    return [(path, fix_path(path, ruleset, unsafe=unsafe, write=write)) for path in _inputs(paths)]
+    return [
+        (path, fix_path(path, options.ruleset, unsafe=unsafe, write=write))
+        for path in _inputs(paths, options)
+    ]
 
 
 def _echo_fix_notes(results: Sequence[tuple[str, PathFix]]) -> None:
@@ -294,17 +325,19 @@ def _echo_fix_notes(results: Sequence[tuple[str, PathFix]]) -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--unsafe-fixes", is_flag=True, help="Apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print a unified diff; write nothing.")
+@_config
 @_select
 @_ignore
-@click.option("--fail-on", type=click.Choice(_FAIL_ON), default="warning", show_default=True)
+@click.option("--fail-on", type=click.Choice(_FAIL_ON))
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
 def fix(
     paths: tuple[str, ...],
     unsafe_fixes: bool,
     diff: bool,
+    config: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
-    fail_on: str,
+    fail_on: str | None,
     color: str,
 ) -> None:
     """Apply fixes to PATHS (safe ones; --unsafe-fixes for all), then report what is left.
@@ -313,8 +346,9 @@ def fix(
     from linter.fixes import unified_diff
     from linter.reporters import Report, reporter
 
-    rules = _rules(_split(select), _split(ignore))
-    results = _fix_run(paths, rules, unsafe=unsafe_fixes, write=not diff)
+    options = _options(paths, config, select, ignore, fail_on=fail_on)
+    rules = options.rules
+    results = _fix_run(paths, options, unsafe=unsafe_fixes, write=not diff)
     changed = [o.fix for _, o in results if o.fix is not None and o.fix.changed]
     _echo_fix_notes(results)
     if diff:
@@ -328,7 +362,7 @@ def fix(
         click.echo(
             f"Fixed {applied} finding{'s' if applied != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}."
         )
-    failed = bool(changed) or _fails(remaining, fail_on) or any(o.error for _, o in results)
+    failed = bool(changed) or _fails(remaining, options.fail_on) or any(o.error for _, o in results)
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 
@@ -341,30 +375,30 @@ def fix(
     help="Write the markdown report here (default: stdout).",
 )
 @click.option("--dry-run", is_flag=True, help="Write nothing; print the diff and the report.")
+@_config
 @_select
 @_ignore
 @click.option(
     "--fail-on",
     type=click.Choice(_FAIL_ON),
-    default="warning",
-    show_default=True,
-    help="Exit 1 when findings at this severity still need a human.",
+    help="Exit 1 when findings at this severity still need a human (default: warning).",
 )
 def migrate(
     paths: tuple[str, ...],
     report_path: str | None,
     dry_run: bool,
+    config: str | None,
     select: tuple[str, ...],
     ignore: tuple[str, ...],
-    fail_on: str,
+    fail_on: str | None,
 ) -> None:
     """Run the whole migration on PATHS (every fix, unsafe ones included) and report what
     was rewritten and what still needs a human."""
     from linter.fixes import unified_diff
     from linter.reporters.markdown import MigrationReport, render
 
-    rules = _rules(_split(select), _split(ignore), migrate=True)
-    results = _fix_run(paths, rules, unsafe=True, write=not dry_run)
+    options = _options(paths, config, select, ignore, migrate=True, fail_on=fail_on)
+    results = _fix_run(paths, options, unsafe=True, write=not dry_run)
     if dry_run:
         changed = [o.fix for _, o in results if o.fix is not None and o.fix.changed]
         click.echo("".join(unified_diff(c) for c in changed), nl=False)
@@ -374,7 +408,7 @@ def migrate(
     else:
         click.echo(text, nl=False)
     remaining = [f for _, o in results for f in o.findings]
-    failed = _fails(remaining, fail_on) or any(o.error for _, o in results)
+    failed = _fails(remaining, options.fail_on) or any(o.error for _, o in results)
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 

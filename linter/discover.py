@@ -15,21 +15,23 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from linter.engine import LANGUAGES
 
 _SUFFIXES = tuple(LANGUAGES)
 
 
-def discover(paths: Sequence[str]) -> list[str]:
+def discover(paths: Sequence[str], exclude: Callable[[str], bool] | None = None) -> list[str]:
+    """Files to check; `exclude` drops walked files (never ones named explicitly)."""
     cwd = os.path.realpath(os.getcwd())
     seen: set[str] = set()
     found: list[str] = []
     for raw in paths:
         if os.path.isdir(raw):
             base = display_path(raw, cwd)
-            candidates: Iterator[str] = (_join(base, rel) for rel in _walk(raw))
+            walked = (_join(base, rel) for rel in _walk(raw))
+            candidates: Iterator[str] = (p for p in walked if not (exclude and exclude(p)))
         else:
             candidates = iter([display_path(raw, cwd)])
         for shown in candidates:

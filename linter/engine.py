@@ -7,7 +7,6 @@ input, the result is a list of findings; input problems are JP0xx findings.
 
 from __future__ import annotations
 
-import fnmatch
 import hashlib
 import re
 from collections import Counter
@@ -23,6 +22,7 @@ from linter.sources.template import unmask_message
 from linter.sources.text import LineIndex, UndecodableError, decode
 
 if TYPE_CHECKING:
+    from linter.globs import Glob
     from linter.sources.yaml import SourceProblem
     from linter.suppressions import Suppression, Suppressions
 
@@ -52,7 +52,7 @@ class RuleSet:
     # suppression from one that is merely not selected.
     catalog: Sequence[Rule] = ()
     # (glob, selectors): rules that do not apply to matching paths.
-    per_file_ignores: Sequence[tuple[str, Sequence[str]]] = ()
+    per_file_ignores: Sequence[tuple[Glob, Sequence[str]]] = ()
 
     def __post_init__(self) -> None:
         self.catalog = self.catalog or self.rules
@@ -75,7 +75,7 @@ class RuleSet:
 
     def is_ignored(self, path: str, rule: Rule) -> bool:
         return any(
-            fnmatch.fnmatch(path, glob) and any(rule.matches(s) for s in selectors)
+            glob.matches(path) and any(rule.matches(s) for s in selectors)
             for glob, selectors in self.per_file_ignores
         )
 

@@ -19,9 +19,18 @@ def _findings_schema() -> str:
     return json_reporter.schema()
 
 
+def _config_schema() -> str:
+    import json
+
+    from linter import config
+
+    return json.dumps(config.schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
 GENERATED: dict[str, Callable[[], str]] = {
     "docs/rules.md": _rules_markdown,
     "schemas/findings.schema.json": _findings_schema,
+    "schemas/config.schema.json": _config_schema,
 }
 
 

@@ -57,7 +57,9 @@ def run_rule(rule: Rule, path: Path, data: bytes | None = None) -> list[Finding]
     """The rule's findings in a run of the default rules plus this one, as users run it."""
     data = path.read_bytes() if data is None else data
     rules = [r for r in builtin_rules() if r.enabled and r.id != rule.id] + [rule]
-    findings = check_bytes(path.name, data, RuleSet(rules, catalog=builtin_rules()), language=None).findings
+    findings = check_bytes(
+        path.name, data, RuleSet(rules, catalog=builtin_rules()), language=None
+    ).findings
     return [f for f in findings if f.rule_id == rule.id]
 
 
