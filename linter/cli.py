@@ -163,6 +163,15 @@ def _parse_shard(value: str | None) -> tuple[int, int] | None:
 @click.option("--stdin-filename", help="Path (and language) of what `-` reads from stdin.")
 @click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False),
+    help="Report only findings that are not in this baseline (see `job2pod baseline`).",
+)
+@click.option(
+    "--changed-since", help="Check only files changed since this git ref (and untracked ones)."
+)
 @click.option("--shard", help="Check only the stable K-th of N parts of the files (CI matrices).")
 @_with_cache_options
 def check(
@@ -177,6 +186,8 @@ def check(
     stdin_filename: str | None,
     color: str,
     jobs: int | None,
+    baseline_path: str | None,
+    changed_since: str | None,
     shard: str | None,
     no_cache: bool,
     cache_dir: str,
@@ -205,6 +216,8 @@ def check(
         files += 1
         inputs = [p for p in inputs if p != "-"]
     targets = _inputs(inputs, options) if inputs else []
+    if changed_since is not None:
+        targets = _changed(targets, changed_since)
     if shard_spec is not None:
         targets = run.shard(targets, *shard_spec)
     cache = None if cache_root is None else _result_cache(cache_root, ruleset)
@@ -220,6 +233,8 @@ def check(
     findings.extend(result.findings)
     files += result.files
     findings.sort(key=Finding.sort_key)
+    if baseline_path is not None:
+        findings = _without_baseline(findings, Path(baseline_path))
     report = Report(
         findings,
         rules,
@@ -233,6 +248,25 @@ def check(
     else:
         sys.stdout.write(text)
     sys.exit(EXIT_FINDINGS if _fails(findings, fail_on) else EXIT_CLEAN)
+
+
+def _changed(targets: list[str], ref: str) -> list[str]:
+    from linter.changed import NotAGitRepository, changed_files
+
+    try:
+        changed = changed_files(ref)
+    except NotAGitRepository as exc:
+        raise UsageProblem(str(exc)) from exc
+    return [t for t in targets if os.path.realpath(t) in changed]
+
+
+def _without_baseline(findings: list[Finding], path: Path) -> list[Finding]:
+    from linter import baseline
+
+    try:
+        return baseline.new_findings(findings, baseline.load(path))
+    except baseline.BaselineError as exc:
+        raise UsageProblem(str(exc)) from exc
 
 
 def _isatty(stream: object) -> bool:
@@ -270,6 +304,30 @@ def _result_cache(root: Path, ruleset: RuleSet) -> ResultCache:
         sorted(r.id for r in ruleset.catalog),
     ]
     return cache.ResultCache(root, cache.key(identity))
+
+
+@cli.command(name="baseline")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False), required=True, help="Baseline file to write."
+)
+@_config
+@_select
+@_ignore
+def baseline_command(
+    paths: tuple[str, ...],
+    output: str,
+    config: str | None,
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+) -> None:
+    """Record today's findings in PATHS; `check --baseline FILE` then reports only new ones."""
+    from linter import baseline, run
+
+    options = _options(paths, config, select, ignore)
+    result = run.check_files(_inputs(paths, options), options.ruleset, jobs=run.default_jobs())
+    Path(output).write_text(baseline.dump(result.findings), encoding="utf-8")
+    click.echo(f"Recorded {len(result.findings)} findings in {output}.")
 
 
 @cli.command()

@@ -210,8 +210,11 @@ def _findings(
     findings = []
     for rule, obj, violation in sorted(violations, key=lambda v: (v[2].span.start, v[0].id)):
         span = violation.span
-        snippet = " ".join(text[span.start : span.end].split()) or str(violation.args)
-        key = (rule.id, str(obj or ""), snippet)
+        message = format_message(rule.message, violation.args)
+        # The flagged text and the message are the finding's own content: the same
+        # grant with other verbs is another finding; the same one lines lower is not.
+        content = " ".join(text[span.start : span.end].split()) + "\0" + message
+        key = (rule.id, str(obj or ""), content)
         occurrence = seen[key]
         seen[key] += 1
         findings.append(
@@ -222,11 +225,11 @@ def _findings(
                 path=path,
                 start=lines.position(span.start),
                 end=lines.position(span.end),
-                message=format_message(rule.message, violation.args),
+                message=message,
                 span=span,
                 obj=obj,
                 fix=violation.fix,
-                fingerprint=fingerprint(rule.id, path, obj, snippet, occurrence),
+                fingerprint=fingerprint(rule.id, path, obj, content, occurrence),
             )
         )
     return findings
@@ -247,7 +250,7 @@ def format_message(template: str, args: Mapping[str, object]) -> str:
 def fingerprint(
     rule_id: str, path: str, obj: ObjectId | None, content: str, occurrence: int
 ) -> str:
-    """Stable across unrelated line moves: rule, file, object and the flagged text itself."""
+    """Stable across unrelated line moves: rule, file, object and the finding's content."""
     digest = hashlib.sha256()
     for part in (rule_id, path, str(obj) if obj else "", content, str(occurrence)):
         digest.update(part.encode("utf-8", "surrogatepass"))
