@@ -68,7 +68,7 @@ def test_clean_run_exits_zero(repo: Path) -> None:
         (("--ignore", "JP1"), 0),
         (("--ignore", "rbac-grants-batch-jobs"), 0),
         (("--select", "JP101"), 1),
-        (("--select", "JP2,JP3"), 0),
+        (("--select", "JP0,JP002"), 0),
     ],
 )
 def test_exit_code_follows_fail_on_and_selection(
