@@ -220,10 +220,8 @@ def builtin_rule_texts() -> list[tuple[str, str]]:
 
 
 def user_rule_texts(directory: Path) -> list[tuple[str, str]]:
-    return [
-        (str(p), p.read_text(encoding="utf-8"))
-        for p in sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
-    ]
+    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    return [(str(p), p.read_text(encoding="utf-8")) for p in files if not p.name.startswith(".")]
 
 
 @functools.lru_cache(maxsize=4)

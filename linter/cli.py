@@ -475,11 +475,12 @@ def migrate(
 @click.option(
     "--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text"
 )
-def rules_command(rule: str | None, output_format: str) -> None:
-    """List the rule catalog, or explain one RULE (id or name)."""
+@_config
+def rules_command(rule: str | None, output_format: str, config: str | None) -> None:
+    """List the rule catalog (custom rules of the config included), or explain one RULE."""
     from linter import ruledocs
 
-    catalog = _catalog()
+    catalog = _options(["."], config, (), ()).catalog
     if rule is not None:
         chosen = [r for r in catalog if r.id == rule or r.name == rule]
         if not chosen:

@@ -1,0 +1,58 @@
+"""The README's examples are the files in examples/, and they work."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ROOT
+from ruamel.yaml import YAML
+
+from linter.cli import cli
+
+README = (ROOT / "README.md").read_text()
+EXAMPLE = ROOT / "examples" / "custom-rules"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        EXAMPLE / "rules" / "ACME001.yaml",
+        ROOT / "examples" / "ci" / "github-workflow.yml",
+        ROOT / "examples" / "ci" / "gitlab-ci.yml",
+    ],
+    ids=lambda p: p.name,
+)
+def test_readme_quotes_the_example_file_verbatim(path: Path) -> None:
+    assert path.read_text() in README
+    YAML(typ="safe").load(path.read_text())
+
+
+def test_custom_rule_example_runs_end_to_end(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(EXAMPLE)
+    runner = CliRunner()
+    result = runner.invoke(cli, ["check", "--no-cache", "--format", "json", "role.yaml"])
+    assert result.exit_code == 1
+    (finding,) = json.loads(result.output)
+    assert (finding["code"], finding["name"], finding["severity"]) == (
+        "ACME001",
+        "rbac-grants-cronjob-create",
+        "error",
+    )
+    assert finding["message"] == (
+        "Role grants get, list, create on cronjobs: only the platform team creates CronJobs"
+    )
+    listed = runner.invoke(cli, ["rules"]).output
+    assert "ACME001 rbac-grants-cronjob-create" in listed
+    quiet = runner.invoke(cli, ["check", "--no-cache", "--ignore", "ACME", "role.yaml"])
+    assert quiet.exit_code == 0
+
+
+def test_readme_starts_with_the_two_commands() -> None:
+    commands = [line.strip() for line in README.splitlines() if line.startswith("    $ ")]
+    assert commands[:2] == [
+        "$ pip install . && job2pod check examples/",
+        "$ pip install -e '.[test]' && pytest",
+    ]
