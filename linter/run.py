@@ -19,6 +19,7 @@ from linter.engine import RuleSet, check_bytes, language_of
 from linter.findings import Finding
 
 POOL_THRESHOLD = 200
+PROGRESS_THRESHOLD = 300
 _CHUNK = 16
 _ruleset: RuleSet | None = None
 
@@ -66,6 +67,7 @@ def check_files(
     global _ruleset
     _ruleset = ruleset
     result = RunResult(files=len(paths))
+    progress = progress and len(paths) >= PROGRESS_THRESHOLD
     by_path: dict[str, list[Finding]] = {}
     misses = []
     for path in paths:
@@ -83,6 +85,7 @@ def check_files(
                 cache.store(path, size, mtime_ns, findings)
         if progress and done % 100 == 0:
             sys.stderr.write(f"\rjob2pod: checked {done}/{len(misses)} files")
+            sys.stderr.flush()
     if progress and len(misses) >= 100:
         sys.stderr.write("\r\x1b[K")
     if cache is not None:

@@ -107,3 +107,19 @@ def test_bad_shard_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     result = CliRunner().invoke(cli, ["check", "--shard", "5/4", "."])
     assert result.exit_code == 2
     assert "K must be between 1 and N" in result.output
+
+
+def test_progress_only_for_long_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ruleset = RuleSet(select_rules(load_catalog()))
+    files = []
+    for i in range(run.PROGRESS_THRESHOLD):
+        path = tmp_path / f"{i}.yaml"
+        path.write_text("kind: ConfigMap\n")
+        files.append(str(path))
+    run.check_files(files[:10], ruleset, progress=True)
+    assert capsys.readouterr().err == ""
+    run.check_files(files, ruleset, progress=True)
+    err = capsys.readouterr().err
+    assert "job2pod: checked 300/300 files" in err and err.endswith("\r\x1b[K")
+    run.check_files(files, ruleset, progress=False)
+    assert capsys.readouterr().err == ""
