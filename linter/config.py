@@ -65,7 +65,11 @@ class Config(BaseModel):
     ttl_seconds_after_finished: int = Field(
         default=3600, ge=0, description="TTL the JP202/JP508 fixes insert."
     )
-    backoff_limit: int = Field(default=0, ge=0, description="backoffLimit the JP203 fix inserts.")
+    backoff_limit: int = Field(
+        default=6,
+        ge=0,
+        description="backoffLimit the JP203 fix inserts (6 is what Kubernetes uses when it is absent).",
+    )
     stop_grace_period_seconds: int = Field(
         default=30, ge=0, description="Grace period of the Pod deletion that replaces a suspend."
     )

@@ -8,5 +8,5 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class CheckContext:
     ttl_seconds_after_finished: int = 3600
-    backoff_limit: int = 0
+    backoff_limit: int = 6
     stop_grace_period_seconds: int = 30

@@ -125,3 +125,14 @@ def metadata(obj: K8sObject) -> Node | None:
 
 def is_job_generated_label(key: str) -> bool:
     return key in JOB_GENERATED_LABELS or key.startswith(JOB_GENERATED_LABEL_PREFIXES)
+
+
+def spec_rendered(obj: K8sObject, parts: JobParts) -> bool:
+    """Whether a template (an include, toYaml …) renders keys straight into the Job spec,
+    its pod template or the pod spec, so that a key absent from them may be there."""
+    holder = nodes.get(obj.node, "spec", "jobTemplate") if parts.in_cronjob else obj.node
+    for parent, name in ((holder, "spec"), (parts.spec, "template"), (parts.template, "spec")):
+        pair = nodes.entry(parent, name)
+        if pair is not None and obj.renders_into(*pair):
+            return True
+    return False

@@ -40,14 +40,17 @@ class Blocker:
         return f"{self.field} ({self.reason})"
 
 
-def migration_blockers(parts: JobParts) -> list[Blocker]:
-    """Every reason this Job cannot become a Pod, in source order where there is one."""
+def migration_blockers(parts: JobParts, rendered: bool = False) -> list[Blocker]:
+    """Every reason this Job cannot become a Pod, in source order where there is one.
+    `rendered`: a template renders part of the spec, so what it holds is unknown."""
     spec = parts.spec
     if parts.in_cronjob:
         return [Blocker("jobTemplate", "a CronJob creates its Jobs on a schedule", spec)]
     if not isinstance(spec, nodes.MappingNode):
         return [Blocker("spec", "missing or templated", spec)]
     blockers: list[Blocker] = []
+    if rendered:
+        blockers.append(Blocker("spec", "partly rendered by a template", None))
     backoff_pair = nodes.entry(spec, "backoffLimit")
     if backoff_pair is None:
         blockers.append(Blocker("backoffLimit", "absent: the Job retries 6 times", None))
@@ -86,10 +89,10 @@ def _spec_field_blocker(name: str, value: Node) -> str | None:
     if name == "completionMode":
         mode = nodes.scalar(value)
         return None if mode == "NonIndexed" else f"{mode or 'templated'}"
-    if nodes.is_templated(value) and name != "template":
-        return "templated"
+    # ttlSecondsAfterFinished, activeDeadlineSeconds and the selector are dropped or moved
+    # as text: a template there decides nothing.
     return None
 
 
-def is_thin_wrapper(parts: JobParts) -> bool:
-    return not migration_blockers(parts)
+def is_thin_wrapper(parts: JobParts, rendered: bool = False) -> bool:
+    return not migration_blockers(parts, rendered)

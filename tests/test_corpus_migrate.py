@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
+from manifests import plain
 
 from linter.engine import language_of
 from linter.sources import nodes
@@ -73,7 +74,7 @@ def test_migrating_the_corpus_is_lossless_and_idempotent(corpus: Path, tmp_path:
             was_job = b"kind: Job" in originals[path]
             if not was_job:
                 continue
-            manifest = json.loads(json.dumps(_plain(obj.node)))
+            manifest = json.loads(json.dumps(plain(obj.node)))
             kubernetes_validate.validate(manifest, "1.30.0", strict=True)
             pods += 1
     after_first = {p: p.read_bytes() for p in originals}
@@ -91,18 +92,3 @@ def test_migrating_the_corpus_is_lossless_and_idempotent(corpus: Path, tmp_path:
         )
         + "\n"
     )
-
-
-def _plain(node: nodes.Node) -> object:
-    """A composed node as plain JSON-able data, typed the way Kubernetes reads YAML."""
-    if isinstance(node, nodes.MappingNode):
-        return {k.value: _plain(v) for k, v in node.value}
-    if isinstance(node, nodes.SequenceNode):
-        return [_plain(v) for v in node.value]
-    number = nodes.as_int(node)
-    if number is not None:
-        return number
-    flag = nodes.as_bool(node)
-    if flag is not None and node.value in ("true", "false"):
-        return flag
-    return nodes.scalar(node)

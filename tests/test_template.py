@@ -64,11 +64,18 @@ def test_template_values_are_unknown_not_values() -> None:
 def test_included_content_makes_absence_unknown() -> None:
     source = parse('kind: Job\nspec:\n  {{- include "spec" . | nindent 2 }}\n  x: 1\nother: {}\n')
     (obj,) = source.objects()
-    assert obj.may_hold_more(*nodes.entry(obj.node, "spec"))
-    assert not obj.may_hold_more(*nodes.entry(obj.node, "other"))
+    assert obj.renders_into(*nodes.entry(obj.node, "spec"))
+    assert not obj.renders_into(*nodes.entry(obj.node, "other"))
     control = parse("kind: Job\nspec:\n  {{- if .x }}\n  x: 1\n  {{- end }}\n")
     (obj,) = control.objects()
-    assert not obj.may_hold_more(*nodes.entry(obj.node, "spec"))
+    assert not obj.renders_into(*nodes.entry(obj.node, "spec"))
+    nested = parse("kind: Job\nspec:\n  sel:\n    {{- toYaml .s | nindent 4 }}\n  x: 1\n")
+    (obj,) = nested.objects()
+    assert not obj.renders_into(*nodes.entry(obj.node, "spec")), "it renders into sel"
+    assert obj.renders_into(*nodes.entry(nodes.get(obj.node, "spec"), "sel"))
+    inline = parse('kind: Job\nmetadata:\n  labels: {{- include "l" . | nindent 4 }}\n    a: b\n')
+    (obj,) = inline.objects()
+    assert obj.renders_into(*nodes.entry(nodes.get(obj.node, "metadata"), "labels"))
 
 
 def test_positions_in_a_template_are_the_file_positions() -> None:

@@ -31,10 +31,10 @@ class MaskedText:
 
     text: str
     regions: tuple[tuple[int, int], ...]
+    # Actions alone on their line, at the indentation of the keys they render.
     injections: tuple[tuple[int, int], ...] = ()
-
-    def injects_into(self, start: int, end: int) -> bool:
-        return any(start <= s < end for s, _ in self.injections)
+    # Actions in value position (`labels: {{- include … }}`): they render the key's value.
+    value_injections: tuple[tuple[int, int], ...] = ()
 
     def overlaps(self, start: int, end: int) -> bool:
         """Whether [start, end) touches a template region."""
@@ -101,17 +101,15 @@ def mask(text: str) -> MaskedText:
     lines = [(m.start(), m.group()) for m in _LINE.finditer(text) if m.group()]
     out: list[str] = []
     injections: list[tuple[int, int]] = []
+    value_injections: list[tuple[int, int]] = []
     r = 0
     for number, (line_start, line) in enumerate(lines):
         body = line.rstrip("\r\n")
         body_end = line_start + len(body)
         while r < len(regions) and regions[r][1] <= line_start:
             r += 1
-        covered = [
-            (max(s, line_start), min(e, body_end))
-            for s, e in regions[r:]
-            if s < body_end and e > line_start
-        ]
+        here = [(s, e) for s, e in regions[r:] if s < body_end and e > line_start]
+        covered = [(max(s, line_start), min(e, body_end)) for s, e in here]
         if not covered or not body.strip():
             out.append(line)
             continue
@@ -123,18 +121,20 @@ def mask(text: str) -> MaskedText:
         if not masked.replace(TEMPLATE_MARK, "").strip():
             indent = len(body) - len(body.lstrip(" \t"))
             masked = body[:indent] + "#" + " " * (len(body) - indent - 1)
-            injections.extend(r_ for r_ in covered if _injects(text, r_))
+            injections.extend(
+                c for c, full in zip(covered, here, strict=True) if _injects(text, full)
+            )
         elif _renders_block(masked, last_start, body, lines, number):
             # `labels: {{- include … | nindent 4 }}` followed by more indented lines: the
             # action renders part of a nested block, so it must not become a scalar.
             masked = masked[:last_start] + "#" + " " * (len(masked) - last_start - 1)
-            injections.append(covered[-1])
+            value_injections.append(covered[-1])
         out.append(masked + line[len(body) :])
     masked_text = "".join(out)
     if len(masked_text) != len(text):
         # Offsets into the masked text must be offsets into the file; never guess.
         raise TemplateError(0, "the template could not be masked without moving positions")
-    return MaskedText(masked_text, tuple(regions), tuple(injections))
+    return MaskedText(masked_text, tuple(regions), tuple(injections), tuple(value_injections))
 
 
 _CONTROL = re.compile(r"\{\{-?\s*(?:if|else|end|range|with|define|block|break|continue|/\*|\$)")

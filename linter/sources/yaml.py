@@ -22,6 +22,7 @@ try:
 except ImportError:  # pragma: no cover - platforms without ruamel.yaml.clib
     from ruamel.yaml.loader import BaseLoader as _Loader  # type: ignore[assignment]
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|\Z)")
 _DOC_START = re.compile(r"^(?:%[^\r\n]*(?:\r\n|\r|\n))*---(?=[ \t\r\n]|\Z)", re.M)
 
 
@@ -95,12 +96,46 @@ class K8sObject:
         base = self.document.base
         return Span(base + key.start_mark.index, base + value.end_mark.index)
 
-    def may_hold_more(self, key: Node | None, value: Node) -> bool:
-        """Whether a template may render more keys or items into `value` (a key absent
-        from it is then unknown, not missing). Pass the key that holds it, since an
-        include often stands between the key and the first child; None for a root."""
+    def renders_into(self, key: Node | None, value: Node) -> bool:
+        """Whether a template renders keys straight into the mapping `value` (held by
+        `key`; None for a root): a key absent from it is then unknown, not missing. An
+        include nested deeper (inside nodeSelector, say) does not count."""
+        masked = self.source.masked
+        if not masked.injections and not masked.value_injections:
+            return False
+        text = masked.text
         span = self.pair_span(key, value) if key is not None else self.span(value)
-        return self.source.masked.injects_into(span.start, span.end)
+        key_line_end = text.find("\n", span.start)
+        for start, _ in masked.value_injections:
+            if span.start <= start < (key_line_end if key_line_end != -1 else len(text)):
+                return True
+        first_child = value.value[0][0] if isinstance(value, MappingNode) and value.value else None
+        if first_child is not None:
+            child_column = self._column(first_child)
+            return any(
+                span.start <= start < span.end and self._offset_column(start) == child_column
+                for start, _ in masked.injections
+            )
+        # An empty value: what follows, indented deeper than the key, is the value.
+        key_column = self._column(key) if key is not None else -1
+        starts = {start for start, _ in masked.injections}
+        for line in _LINE.finditer(text, span.end):
+            body = line.group().rstrip("\r\n")
+            if not line.group():
+                break
+            column = len(body) - len(body.lstrip(" "))
+            if line.start() + column in starts and column > key_column:
+                return True
+            if body.strip() and not body.lstrip().startswith("#") and column <= key_column:
+                break
+        return False
+
+    def _column(self, node: Node) -> int:
+        return self._offset_column(self.span(node).start)
+
+    def _offset_column(self, offset: int) -> int:
+        text = self.source.masked.text
+        return offset - (max(text.rfind("\n", 0, offset), text.rfind("\r", 0, offset)) + 1)
 
     def source_text(self, node: Node) -> str:
         span = self.span(node)

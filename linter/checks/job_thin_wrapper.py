@@ -1,0 +1,48 @@
+"""Jobs that a Pod can replace (JP201), and Jobs kept as Jobs with what keeps them (JP206)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from linter import extract, job_to_pod
+from linter.context import CheckContext
+from linter.findings import Violation
+from linter.job_features import migration_blockers
+from linter.sources import nodes
+from linter.sources.yaml import K8sObject
+
+TARGET = "object"
+
+
+class Params(BaseModel):
+    report: Literal["thin-wrapper", "blocked"] = Field(
+        description="`thin-wrapper`: Jobs a Pod can replace; `blocked`: Jobs that must stay "
+        "Jobs, with each field that keeps them."
+    )
+
+
+def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violation]:
+    parts = extract.job_parts(obj)
+    if parts is None or parts.in_cronjob:
+        return
+    blockers = migration_blockers(parts, rendered=extract.spec_rendered(obj, parts))
+    kind = nodes.get(obj.node, "kind")
+    assert kind is not None
+    name = obj.identity.name or "(unnamed)"
+    if params.report == "blocked":
+        if not blockers:
+            return
+        at = next((b.node for b in blockers if b.node is not None), kind)
+        yield Violation(obj.span(at), {"name": name, "blockers": [b.describe() for b in blockers]})
+        return
+    if blockers:
+        return
+    try:
+        conversion = job_to_pod.convert(obj)
+    except job_to_pod.NotConvertible as exc:
+        yield Violation(obj.span(kind), {"name": name, "note": f" (no automatic rewrite: {exc})"})
+        return
+    yield Violation(obj.span(kind), {"name": name, "note": ""}, conversion.fix())
