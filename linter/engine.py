@@ -101,9 +101,10 @@ def check_bytes(
     if language is None:
         return FileReport(path, [], False)
     if len(data) > ruleset.max_file_size:
-        detail = f"{len(data):,} bytes is over the limit of {ruleset.max_file_size:,}"
-        return FileReport(path, _problem(path, ruleset, "too-large", detail), False)
-    wide = data.startswith(_WIDE_BOMS)
+        return oversized(path, len(data), ruleset)
+    # UTF-16/32 (with a BOM or without) holds no ASCII token as bytes: decode it first, so
+    # it is either checked or reported undecodable, never silently skipped.
+    wide = data.startswith(_WIDE_BOMS) or b"\x00" in data
     gates = ruleset.gates.get(language, [])
     if ruleset.prefilter and not wide and not any(r.triggered_by(data) for r in gates):
         return FileReport(path, [], False)
@@ -115,6 +116,12 @@ def check_bytes(
     if ruleset.prefilter and wide and not any(r.triggered_by(utf8) for r in gates):
         return FileReport(path, [], False)
     return FileReport(path, _check(path, text, utf8, language, ruleset), True)
+
+
+def oversized(path: str, size: int, ruleset: RuleSet) -> FileReport:
+    """JP004 for a file over the size limit, known from its size alone (never read)."""
+    detail = f"{size:,} bytes is over the limit of {ruleset.max_file_size:,}"
+    return FileReport(path, _problem(path, ruleset, "too-large", detail), False)
 
 
 def check_text(path: str, text: str, ruleset: RuleSet, language: str) -> list[Finding]:

@@ -10,10 +10,11 @@ fix by fix so that only the failing fixes are dropped (and reported).
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import re
 import tempfile
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -231,14 +232,22 @@ class _Guard:
         return None
 
 
+_TEMP_SUFFIX = ".job2pod-tmp"
+
+
 def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     """Replace `path` with `data` unless it no longer holds `expected` (someone else wrote
-    it since it was read). Temp file in the same directory, fsync, rename; mode kept."""
+    it since it was read). Temp file in the same directory, fsync, rename; mode and owner
+    kept. Two job2pod processes serialize on a lock of the file, so the later one sees
+    the earlier one's write and refuses instead of losing it."""
     if path.is_symlink():
-        raise OSError(f"{path} is a symbolic link; fix its target instead")
-    stat = path.stat()
+        raise OSError(f"{path} is a symbolic link; not replaced by a regular file")
     directory = path.parent
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".job2pod-tmp", dir=directory)
+    remove_stale_temps(directory, path.name)
+    stat = path.stat()
+    fd, tmp_name = tempfile.mkstemp(
+        prefix=f".{path.name}.{os.getpid()}.", suffix=_TEMP_SUFFIX, dir=directory
+    )
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -248,13 +257,50 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
         os.chmod(tmp, stat.st_mode & 0o7777)
         with contextlib.suppress(PermissionError, AttributeError):
             os.chown(tmp, stat.st_uid, stat.st_gid)
-        if path.read_bytes() != expected:
-            raise ChangedOnDisk(f"{path} changed on disk since it was read; not overwritten")
-        os.replace(tmp, path)
+        with _locked(path):
+            if path.read_bytes() != expected:
+                raise ChangedOnDisk(f"{path} changed on disk since it was read; not overwritten")
+            os.replace(tmp, path)
     finally:
         if tmp.exists():
             tmp.unlink()
     _fsync_directory(directory)
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """An advisory lock on the file itself: a second writer waits, then reads (through
+    the path) what the first one wrote, and refuses."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - no advisory locks on this platform
+        yield
+        return
+    with open(path, "rb") as handle:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def remove_stale_temps(directory: Path, name: str) -> None:
+    """Temp files of `name` left by a job2pod that was killed mid-write (its pid is gone)."""
+    for leftover in directory.glob(f".{glob.escape(name)}.*{_TEMP_SUFFIX}"):
+        pid = leftover.name[len(name) + 2 :].split(".", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _fsync_directory(directory: Path) -> None:
@@ -286,11 +332,14 @@ class PathFix:
 
 def fix_path(path: str, ruleset: RuleSet, unsafe: bool, write: bool) -> PathFix:
     """Check one file; when it has fixes to offer, fix it and (if `write`) save it."""
-    from linter.engine import check_bytes, language_of
+    from linter.engine import check_bytes, language_of, oversized
     from linter.sources.text import UndecodableError, decode
 
     target = Path(path)
     try:
+        size = target.stat().st_size
+        if size > ruleset.max_file_size:
+            return PathFix(None, oversized(path, size, ruleset).findings)
         data = target.read_bytes()
     except OSError as exc:
         return PathFix(None, [], f"cannot read: {exc.strerror}")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linter.cache import ResultCache
-from linter.engine import RuleSet, check_bytes, language_of
+from linter.engine import RuleSet, check_bytes, language_of, oversized
 from linter.findings import Finding
 
 POOL_THRESHOLD = 200
@@ -50,6 +50,9 @@ def _check_one(path: str) -> tuple[str, list[Finding], int, int, str | None]:
     assert _ruleset is not None
     try:
         stat = os.stat(path)
+        if stat.st_size > _ruleset.max_file_size:
+            report = oversized(path, stat.st_size, _ruleset)
+            return path, report.findings, stat.st_size, stat.st_mtime_ns, None
         data = Path(path).read_bytes()
     except OSError as exc:
         return path, [], 0, 0, f"cannot read {path}: {exc.strerror}"
