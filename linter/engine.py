@@ -31,6 +31,7 @@ DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 # A UTF-16/32 file holds no ASCII token as bytes: it is decoded before the prefilter reads it.
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _FIELD = re.compile(r"\{(\w+)\}")
+LANGUAGES_OF = {"any": ("yaml", "python")}
 PROBLEM_CHECK = "source_problem"
 UNUSED_SUPPRESSION_CHECK = "unused_suppression"
 
@@ -70,8 +71,10 @@ class RuleSet:
                 if rule.triggers and rule.language != "any":
                     self.gates.setdefault(rule.language, []).append(rule)
             else:
-                self.object_rules.setdefault(rule.language, []).append(rule)
-                self.gates.setdefault(rule.language, []).append(rule)
+                # A rule of both languages (JP207) names a check with a `check_python`.
+                for language in LANGUAGES_OF.get(rule.language, (rule.language,)):
+                    self.object_rules.setdefault(language, []).append(rule)
+                    self.gates.setdefault(language, []).append(rule)
 
     def is_ignored(self, path: str, rule: Rule) -> bool:
         return any(
@@ -179,7 +182,9 @@ def _violations(
         if module.problems:
             return
         for rule in rules:
-            for violation in rule.check_module().check(module, rule.params(), ruleset.context):
+            check_module = rule.check_module()
+            check = check_module.check_python if rule.language == "any" else check_module.check
+            for violation in check(module, rule.params(), ruleset.context):
                 yield rule, violation.obj, violation, []
         return
     from linter.sources.yaml import parse

@@ -1,0 +1,384 @@
+"""What Kubernetes client objects Python code refers to.
+
+Model classes and API classes are recognised through the file's imports, whatever the
+alias or depth (`client.V1Job`, `k8s.V1Job`, `kubernetes_asyncio.client.api.batch_v1_api
+.BatchV1Api`). API clients are followed from where they are created to where their
+methods are used: locals, `self` attributes, properties and memo methods, dict memos,
+parameters annotated with the API class, functions that return one, chained and awaited
+calls, and method references handed to retry helpers. The code is never imported: what
+cannot be followed by reading is not reported (no guessing from names alone).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import libcst as cst
+
+from linter.sources.python import PythonSource, dotted_name
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+# The official client and its asyncio port share the same module layout and names.
+CLIENT_LIBRARIES = ("kubernetes", "kubernetes_asyncio")
+# Found and reported, never rewritten: their APIs do not map one to one.
+OTHER_LIBRARIES = ("lightkube", "kr8s")
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property", "functools.cached_property"})
+_FIXPOINT_PASSES = 6
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A name of a Kubernetes client library: `V1Job` of `kubernetes`, say."""
+
+    library: str
+    name: str
+    path: str
+
+    @property
+    def is_api_class(self) -> bool:
+        return (
+            self.library in CLIENT_LIBRARIES
+            and self.name.endswith("Api")
+            and self.name != "ApiClient"
+        )
+
+
+def symbol(source: PythonSource, node: cst.CSTNode) -> Symbol | None:
+    """The client-library name `node` (a Name or an Attribute chain) stands for."""
+    qualified = source.qualified(node)
+    if qualified is None:
+        return None
+    parts = qualified.split(".")
+    library = parts[0]
+    if library in CLIENT_LIBRARIES and len(parts) >= 3 and parts[1] == "client":
+        return Symbol(library, parts[-1], qualified)
+    if library in OTHER_LIBRARIES and len(parts) >= 2:
+        return Symbol(library, parts[-1], qualified)
+    return None
+
+
+def symbol_in_text(source: PythonSource, text: str) -> Symbol | None:
+    """The same for a string annotation (`"client.BatchV1Api"`)."""
+    dotted = text.strip()
+    try:
+        node = cst.parse_expression(dotted)
+    except cst.ParserSyntaxError:
+        return None
+    return symbol(source, node) if dotted_name(node) == dotted else None
+
+
+@dataclass(frozen=True)
+class Api:
+    """An API client: its class and where it was created."""
+
+    cls: Symbol
+    created: cst.Call
+    origin: str
+
+
+@dataclass(frozen=True)
+class ApiUse:
+    """`receiver.method` where the receiver holds an API client; `call` when it is called
+    right there, None for a method reference (`retry(batch.create_namespaced_job, …)`)."""
+
+    attribute: cst.Attribute
+    api: Api
+    call: cst.Call | None
+
+    @property
+    def method(self) -> str:
+        return self.attribute.attr.value
+
+
+@dataclass(frozen=True)
+class ApiAnnotation:
+    """An annotation naming an API class (a Name, an Attribute, or a string holding one)."""
+
+    node: cst.BaseExpression
+    cls: Symbol
+
+
+@dataclass
+class ClientIndex:
+    source: PythonSource
+    constructions: list[tuple[cst.Call, Symbol]] = field(default_factory=list)
+    annotations: list[ApiAnnotation] = field(default_factory=list)
+    uses: list[ApiUse] = field(default_factory=list)
+
+
+_Key = tuple[object, ...]
+
+
+def client_index(source: PythonSource) -> ClientIndex:
+    """Built once per file and shared by every rule that asks."""
+    cached = source.analyses.get(__name__)
+    if not isinstance(cached, ClientIndex):
+        cached = _build(source)
+        source.analyses[__name__] = cached
+    return cached
+
+
+def _build(source: PythonSource) -> ClientIndex:
+    index = ClientIndex(source)
+    if source.module is None or not _mentions_a_client(source):
+        return index
+    bindings: dict[_Key, Api] = {}
+    assigned: set[_Key] = set()
+    for _ in range(_FIXPOINT_PASSES):
+        before = len(bindings)
+        source.module.visit(_Binder(source, bindings, assigned))
+        if len(bindings) == before:
+            break
+    source.module.visit(_UseFinder(source, bindings, assigned, index))
+    return index
+
+
+def _mentions_a_client(source: PythonSource) -> bool:
+    return any(
+        path.split(".")[0] in CLIENT_LIBRARIES + OTHER_LIBRARIES for path in source.imports.values()
+    )
+
+
+class _Scoped(cst.CSTVisitor):
+    """Tracks the enclosing classes and functions, and resolves expressions to clients."""
+
+    def __init__(
+        self, source: PythonSource, bindings: dict[_Key, Api], assigned: set[_Key]
+    ) -> None:
+        super().__init__()
+        self.source = source
+        self.bindings = bindings
+        self.assigned = assigned
+        self.frames: list[str] = []
+        self.classes: list[tuple[str, ...]] = []
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.frames.append(node.name.value)
+        self.classes.append(tuple(self.frames))
+
+    def leave_ClassDef(self, original_node: cst.ClassDef) -> None:
+        self.frames.pop()
+        self.classes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.frames.append(node.name.value)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self.frames.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self.frames.append("<lambda>")
+
+    def leave_Lambda(self, original_node: cst.Lambda) -> None:
+        self.frames.pop()
+
+    def binding_key(self, node: cst.BaseExpression) -> _Key | None:
+        """The key an assignment to `node` binds, in the current scope."""
+        if isinstance(node, cst.Name):
+            return ("name", tuple(self.frames), node.value)
+        return self._member_key(node)
+
+    def lookup_keys(self, node: cst.BaseExpression) -> Iterator[_Key]:
+        """The keys a read of `node` may find, innermost scope first."""
+        if isinstance(node, cst.Name):
+            for depth in range(len(self.frames), -1, -1):
+                yield ("name", tuple(self.frames[:depth]), node.value)
+            return
+        key = self._member_key(node)
+        if key is not None:
+            yield key
+
+    def _member_key(self, node: cst.BaseExpression) -> _Key | None:
+        if isinstance(node, cst.Attribute):
+            base = node.value
+            if isinstance(base, cst.Name) and base.value in ("self", "cls") and self.classes:
+                return ("attr", self.classes[-1], node.attr.value)
+            inner = self._base_key(base)
+            return ("attr", inner, node.attr.value) if inner is not None else None
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+            index = node.slice[0].slice
+            if isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString):
+                base_key = self._base_key(node.value)
+                if base_key is not None:
+                    return ("item", base_key, index.value.evaluated_value)
+        return None
+
+    def _base_key(self, node: cst.BaseExpression) -> _Key | None:
+        """The key of a container (`APIS` in `APIS["batch"]`): a name resolves to the
+        innermost scope that assigns it, as Python resolves it."""
+        if not isinstance(node, cst.Name):
+            return self._member_key(node)
+        for key in self.lookup_keys(node):
+            if key in self.assigned:
+                return key
+        return ("name", (), node.value)
+
+    def api_of(self, node: cst.BaseExpression) -> Api | None:
+        if isinstance(node, cst.Await):
+            return self.api_of(node.expression)
+        if isinstance(node, cst.Call):
+            cls = symbol(self.source, node.func)
+            if cls is not None and cls.is_api_class:
+                return Api(
+                    cls,
+                    node,
+                    f"`{_short(self.source.code(node))}` on line {self.source.line(node)}",
+                )
+            for key in self.lookup_keys(node.func):
+                found = self.bindings.get(("returns", key))
+                if found is not None:
+                    return found
+            return None
+        for key in self.lookup_keys(node):
+            found = self.bindings.get(key)
+            if found is not None:
+                return found
+        return None
+
+
+class _Binder(_Scoped):
+    """One pass over the file, binding every place a client is stored."""
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._bind(target.target, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if node.value is not None:
+            self._bind(node.target, node.value)
+        cls = _annotated_class(self.source, node.annotation.annotation)
+        key = self.binding_key(node.target)
+        if cls is not None and key is not None:
+            self.bindings.setdefault(key, _declared(self.source, cls, node))
+
+    def visit_Param(self, node: cst.Param) -> None:
+        if node.annotation is None:
+            return
+        cls = _annotated_class(self.source, node.annotation.annotation)
+        if cls is not None:
+            # The parameter belongs to the function being entered: visit_FunctionDef ran.
+            key = ("name", tuple(self.frames), node.name.value)
+            self.bindings.setdefault(key, _declared(self.source, cls, node))
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if node.value is None or not self.frames:
+            return
+        api = self.api_of(node.value)
+        if api is None:
+            return
+        function = self.frames[-1]
+        # The function's own key, as seen from the scope it is defined in.
+        outer = tuple(self.frames[:-1])
+        if self.classes and self.classes[-1] == outer:
+            self.bindings.setdefault(("returns", ("attr", outer, function)), api)
+        else:
+            self.bindings.setdefault(("returns", ("name", outer, function)), api)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        super().visit_FunctionDef(node)
+        decorators = {dotted_name(d.decorator) for d in node.decorators}
+        if decorators & _PROPERTY_DECORATORS and self.classes:
+            owner = tuple(self.frames[:-1])
+            api = self.bindings.get(("returns", ("attr", owner, node.name.value)))
+            if api is not None:
+                self.bindings.setdefault(("attr", owner, node.name.value), api)
+
+    def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
+        if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
+            if len(target.elements) == len(value.elements):
+                for t, v in zip(target.elements, value.elements, strict=True):
+                    self._bind(t.value, v.value)
+            return
+        key = self.binding_key(target)
+        if key is None:
+            return
+        self.assigned.add(key)
+        if isinstance(value, cst.Dict):
+            for element in value.elements:
+                if isinstance(element, cst.DictElement) and isinstance(
+                    element.key, cst.SimpleString
+                ):
+                    api = self.api_of(element.value)
+                    if api is not None:
+                        self.bindings.setdefault(("item", key, element.key.evaluated_value), api)
+            return
+        api = self.api_of(value)
+        if api is not None:
+            self.bindings.setdefault(key, api)
+
+
+class _UseFinder(_Scoped):
+    """The second walk: every construction, annotation and method use of a client."""
+
+    def __init__(
+        self,
+        source: PythonSource,
+        bindings: dict[_Key, Api],
+        assigned: set[_Key],
+        index: ClientIndex,
+    ) -> None:
+        super().__init__(source, bindings, assigned)
+        self.index = index
+        self.calls: dict[int, cst.Call] = {}
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.calls[id(node.func)] = node
+        cls = symbol(self.source, node.func)
+        if cls is not None and cls.is_api_class:
+            self.index.constructions.append((node, cls))
+
+    def visit_Annotation(self, node: cst.Annotation) -> None:
+        for part in _annotation_parts(node.annotation):
+            cls = (
+                symbol_in_text(self.source, str(part.evaluated_value))
+                if isinstance(part, cst.SimpleString)
+                else symbol(self.source, part)
+            )
+            if cls is not None and cls.is_api_class:
+                self.index.annotations.append(ApiAnnotation(part, cls))
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        api = self.api_of(node.value)
+        if api is not None:
+            self.index.uses.append(ApiUse(node, api, self.calls.get(id(node))))
+
+
+def _annotation_parts(node: cst.BaseExpression) -> Sequence[cst.BaseExpression]:
+    """The names an annotation is made of: `Optional[BatchV1Api]`, `BatchV1Api | None`."""
+    if isinstance(node, (cst.Name, cst.Attribute, cst.SimpleString)):
+        return [node]
+    if isinstance(node, cst.BinaryOperation):
+        return [*_annotation_parts(node.left), *_annotation_parts(node.right)]
+    if isinstance(node, cst.Subscript):
+        parts: list[cst.BaseExpression] = []
+        for element in node.slice:
+            if isinstance(element.slice, cst.Index):
+                parts.extend(_annotation_parts(element.slice.value))
+        return parts
+    return []
+
+
+def _annotated_class(source: PythonSource, annotation: cst.BaseExpression) -> Symbol | None:
+    for part in _annotation_parts(annotation):
+        if isinstance(part, cst.SimpleString):
+            cls = symbol_in_text(source, str(part.evaluated_value))
+        else:
+            cls = symbol(source, part)
+        if cls is not None and cls.is_api_class:
+            return cls
+    return None
+
+
+def _declared(source: PythonSource, cls: Symbol, node: cst.CSTNode) -> Api:
+    """A client known from an annotation only: it is created elsewhere (the caller)."""
+    where = f"annotated `{cls.name}` on line {source.line(node)}"
+    return Api(cls, cst.Call(func=cst.Name(cls.name)), where)
+
+
+def _short(code: str, limit: int = 60) -> str:
+    flat = " ".join(code.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
