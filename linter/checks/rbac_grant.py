@@ -190,8 +190,14 @@ def _rule_edits(
     edits = _remove_items(obj, resources_node, removed)
     if add:
         _, end = _rule_region(obj, rules_node, grant.index)
-        sep = ", " if yaml_edits.is_flow(rules_node) else ""
-        edits.append(Edit(end, end, sep + _render_rule(obj, grant.rule, rules_node, target, add)))
+        rendered = _render_rule(obj, grant.rule, rules_node, target, add)
+        if yaml_edits.is_flow(rules_node):
+            rendered = ", " + rendered
+        elif not obj.source.text[:end].endswith(("\n", "\r")):
+            # The rule ends the file without a final line break: the new rule starts one.
+            nl = yaml_edits.newline_of(obj.source.text)
+            rendered = nl + rendered[: -len(nl)]
+        edits.append(Edit(end, end, rendered))
     return edits
 
 
@@ -235,15 +241,19 @@ def _render_rule(
 ) -> str:
     """A core-group rule for `target` in the layout and quoting of the rule `like`."""
     fields = [("apiGroups", [""]), ("resources", [target]), ("verbs", verbs)]
-    if yaml_edits.is_flow(rules_node) or yaml_edits.is_flow(like):
-        parts = [f"{key}: {_flow_list(values, nodes.get(like, key))}" for key, values in fields]
-        return "{" + ", ".join(parts) + "}"
+    parts = [f"{key}: {_flow_list(values, nodes.get(like, key))}" for key, values in fields]
+    flow = "{" + ", ".join(parts) + "}"
+    if yaml_edits.is_flow(rules_node):
+        return flow
     text = obj.source.text
     nl = yaml_edits.newline_of(text)
-    first_key = like.value[0][0]
+    first_key = like.value[0][0] if not yaml_edits.is_flow(like) else like
     key_col = yaml_edits.column(obj, first_key)
     item_start = yaml_edits.line_start(text, obj.span(first_key).start)
     dash_col = text.index("-", item_start) - item_start
+    if yaml_edits.is_flow(like):
+        # A flow mapping as an item of a block list: `- {apiGroups: …}` on a line of its own.
+        return " " * dash_col + "-" + " " * (key_col - dash_col - 1) + flow + nl
     lines = []
     for position, (key, values) in enumerate(fields):
         original = nodes.get(like, key)
