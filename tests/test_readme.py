@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -56,3 +57,11 @@ def test_readme_starts_with_the_two_commands() -> None:
         "$ pip install . && job2pod check examples/",
         "$ pip install -e '.[test]' && pytest",
     ]
+
+
+def test_every_guarantee_names_a_test_that_exists() -> None:
+    section = README.split("## Guarantees", 1)[1].split("\n## ", 1)[0]
+    named = re.findall(r"`(tests/test_\w+\.py)::(test_\w+)`", section)
+    assert len(named) >= 10
+    for path, name in named:
+        assert re.search(rf"^def {name}\(", (ROOT / path).read_text(), re.MULTILINE), name

@@ -81,6 +81,11 @@ def _hostile(root: Path) -> dict[str, str | None]:
     }
     for name, (data, _) in cases.items():
         (root / name).write_bytes(data)
+    # 100 MB, sparse: the size limit is read from the file system, the bytes never are.
+    with (root / "100mb.yaml").open("wb") as big:
+        big.write(b"kind: Job\n")
+        big.truncate(100 * 1024 * 1024)
+    cases["100mb.yaml"] = (b"", "JP004")
     (root / "good-role.yaml").write_text(ROLE)
     return {name: expected for name, (_, expected) in cases.items()}
 
