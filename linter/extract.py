@@ -7,7 +7,8 @@ jobTemplate), a Role's rules, a CRD's schemas and printer columns; no check walk
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from linter.sources import nodes
@@ -19,6 +20,16 @@ CRD_KIND = "CustomResourceDefinition"
 # Labels the Job controller puts on the Pods it creates.
 JOB_GENERATED_LABELS = ("job-name", "controller-uid")
 JOB_GENERATED_LABEL_PREFIXES = ("batch.kubernetes.io/",)
+# API groups Kubernetes serves itself: no dot (apps, batch, policy …) or under k8s.io
+# (rbac.authorization.k8s.io …). SIG projects' CRDs live under x-k8s.io, which is not.
+_BUILTIN_GROUP_SUFFIX = ".k8s.io"
+# Fields holding a label selector: a LabelSelector (matchLabels / matchExpressions), or a
+# plain label map (a Service's or ReplicationController's `selector`), or a selector string.
+SELECTOR_FIELDS = frozenset({"selector", "podSelector", "labelSelector"})
+# Label keys whose values are taken from the Pod's own labels (topology spread, affinity).
+LABEL_KEY_LISTS = frozenset({"matchLabelKeys", "mismatchLabelKeys"})
+_SET_VALUES = re.compile(r"\([^)]*\)")
+_REQUIREMENT_KEY = re.compile(r"\s*!?\s*([A-Za-z0-9][-A-Za-z0-9_./]*)")
 
 
 @dataclass(frozen=True)
@@ -83,11 +94,13 @@ def crd_schemas(obj: K8sObject) -> list[CrdSchema]:
 
 @dataclass(frozen=True)
 class SchemaProperty:
-    """A property of a CRD schema: its key node, its schema node and its dotted path."""
+    """A property of a CRD schema: its key node, its schema node, its dotted path and the
+    object schema whose `properties` hold it (where its `required` list lives)."""
 
     key: ScalarNode
     schema: Node
     path: tuple[str, ...]
+    holder: Node
 
 
 def schema_properties(schema: Node, max_depth: int = 64) -> Iterator[SchemaProperty]:
@@ -99,7 +112,7 @@ def schema_properties(schema: Node, max_depth: int = 64) -> Iterator[SchemaPrope
         if len(path) > max_depth:
             continue
         for key, child in reversed(list(nodes.entries(nodes.get(node, "properties")))):
-            yield SchemaProperty(key, child, (*path, key.value))
+            yield SchemaProperty(key, child, (*path, key.value), node)
             stack.append((child, (*path, key.value)))
         for nested in ("items", "additionalProperties"):
             inner = nodes.get(node, nested)
@@ -136,3 +149,86 @@ def spec_rendered(obj: K8sObject, parts: JobParts) -> bool:
         if pair is not None and obj.renders_into(*pair):
             return True
     return False
+
+
+def api_group(api_version: str | None) -> str | None:
+    """`batch` of `batch/v1`, "" for the core group (`v1`), None when unknown."""
+    if api_version is None:
+        return None
+    return api_version.rpartition("/")[0]
+
+
+def is_custom_resource(api_version: str | None) -> bool:
+    """An object of a CRD's group: dotted, and not one of Kubernetes' own k8s.io groups."""
+    group = api_group(api_version)
+    if not group or "." not in group:
+        return False
+    return not group.endswith(_BUILTIN_GROUP_SUFFIX)
+
+
+def in_groups(group: str | None, groups: Collection[str]) -> bool:
+    """Whether `group` is one of `groups` or under one (`trainer.kubeflow.org`, `kubeflow.org`)."""
+    return group is not None and any(group == g or group.endswith(f".{g}") for g in groups)
+
+
+def crd_group(obj: K8sObject) -> str | None:
+    """The API group a CRD defines."""
+    if obj.kind != CRD_KIND:
+        return None
+    return nodes.scalar(nodes.get(obj.node, "spec", "group"))
+
+
+def owner_references(obj: K8sObject) -> list[Node]:
+    return nodes.items(nodes.get(metadata(obj), "ownerReferences"))
+
+
+@dataclass(frozen=True)
+class SelectorLabel:
+    """A label that a selector matches on: the node that names it (the key, the
+    expression's `key` value, or the selector string) and the field holding the selector."""
+
+    label: str
+    node: Node
+    field: str
+
+
+def selector_labels(root: Node | None, skip: tuple[Node, ...] = ()) -> Iterator[SelectorLabel]:
+    """Every label a selector under `root` matches on: matchLabels keys, matchExpressions
+    keys, matchLabelKeys items, plain label maps and selector strings (`job-name=x`).
+    Labels themselves (`metadata.labels`) are not selectors and are not looked at."""
+    for _, key, value, path in nodes.walk(root, skip):
+        holder = next((p for p in reversed(path) if not p.startswith("[")), "")
+        name = key.value
+        if name == "matchLabels":
+            for label_key, _ in nodes.entries(value):
+                yield SelectorLabel(label_key.value, label_key, holder)
+        elif name == "matchExpressions":
+            for expression in nodes.items(value):
+                node = nodes.get(expression, "key")
+                label = nodes.scalar(node)
+                if node is not None and label is not None:
+                    yield SelectorLabel(label, node, holder)
+        elif name in LABEL_KEY_LISTS:
+            for item in nodes.items(value):
+                label = nodes.scalar(item)
+                if label is not None:
+                    yield SelectorLabel(label, item, name)
+        elif name in SELECTOR_FIELDS:
+            yield from _plain_selector(name, value)
+
+
+def _plain_selector(name: str, value: Node) -> Iterator[SelectorLabel]:
+    text = nodes.scalar(value)
+    if text is not None:
+        for requirement in _SET_VALUES.sub("", text).split(","):
+            m = _REQUIREMENT_KEY.match(requirement)
+            if m:
+                yield SelectorLabel(m.group(1), value, name)
+        return
+    pairs = list(nodes.entries(value))
+    if any(k.value in ("matchLabels", "matchExpressions") for k, _ in pairs):
+        return
+    # A label map's values are strings; a mapping value means this is no label map.
+    for label_key, label_value in pairs:
+        if isinstance(label_value, ScalarNode):
+            yield SelectorLabel(label_key.value, label_key, name)

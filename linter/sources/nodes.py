@@ -7,7 +7,7 @@ job2pod decides what `yes`, `0x10` or a masked Helm expression means, not a YAML
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -26,7 +26,9 @@ __all__ = [
     "is_plain",
     "is_templated",
     "items",
+    "path_text",
     "scalar",
+    "walk",
 ]
 
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9_]*)\Z")
@@ -98,3 +100,29 @@ def get(node: Node | None, *path: str) -> Node | None:
 
 def items(node: Node | None) -> list[Node]:
     return list(node.value) if isinstance(node, SequenceNode) else []
+
+
+def walk(
+    node: Node | None, skip: Collection[Node] = (), max_depth: int = 64
+) -> Iterator[tuple[MappingNode, ScalarNode, Node, tuple[str, ...]]]:
+    """(mapping, key, value, path) for every scalar-keyed entry of the mappings under `node`;
+    the path holds the keys and `[i]` indexes down to the mapping. Nodes in `skip` are not
+    entered; the depth is bounded so that a pathological document cannot run away."""
+    stack: list[tuple[Node, tuple[str, ...]]] = [(node, ())] if node is not None else []
+    while stack:
+        current, path = stack.pop()
+        if len(path) > max_depth or any(current is s for s in skip):
+            continue
+        children: list[tuple[Node, tuple[str, ...]]] = []
+        if isinstance(current, MappingNode):
+            for key, value in entries(current):
+                yield current, key, value, path
+                children.append((value, (*path, key.value)))
+        elif isinstance(current, SequenceNode):
+            children = [(item, (*path, f"[{i}]")) for i, item in enumerate(current.value)]
+        stack.extend(reversed(children))
+
+
+def path_text(path: tuple[str, ...]) -> str:
+    """`spec.runs[0].jobName` from ("spec", "runs", "[0]", "jobName")."""
+    return "".join(p if p.startswith("[") else f".{p}" for p in path).lstrip(".")

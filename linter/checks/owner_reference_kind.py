@@ -1,0 +1,42 @@
+"""metadata.ownerReferences that name an owner of a given kind and API group (a batch Job):
+the owner chain the migration replaces."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from pydantic import BaseModel, Field
+
+from linter import extract
+from linter.context import CheckContext
+from linter.findings import Violation
+from linter.sources import nodes
+from linter.sources.yaml import K8sObject
+
+TARGET = "object"
+
+
+class Params(BaseModel):
+    kind: str = Field(description="The owner kind to report.")
+    api_group: str = Field(
+        description="The owner's API group (`batch`); a reference of another group with the "
+        "same kind is not reported. A missing or templated apiVersion is reported."
+    )
+
+
+def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violation]:
+    for reference in extract.owner_references(obj):
+        kind = nodes.get(reference, "kind")
+        if kind is None or nodes.scalar(kind) != params.kind:
+            continue
+        group = extract.api_group(nodes.scalar(nodes.get(reference, "apiVersion")))
+        if group is not None and group != params.api_group:
+            continue
+        owner_node = nodes.get(reference, "name")
+        owner = "{{…}}" if nodes.is_templated(owner_node) else nodes.scalar(owner_node)
+        args = {
+            "kind": obj.kind,
+            "name": obj.identity.name or "(unnamed)",
+            "owner": owner or "(unnamed)",
+        }
+        yield Violation(obj.span(kind), args)
