@@ -105,4 +105,13 @@ def _with_renames(rule: Rule, config: Config) -> Rule:
         if name in params and params[name] != config.rename_map:
             params[name] = dict(config.rename_map)
             changed = True
-    return dataclasses.replace(rule, raw_params=params, _params=[]) if changed else rule
+    if not changed:
+        return rule
+    # A rule that fires on the old names (JP303) must let files holding them through the
+    # prefilter; a rule with other triggers merely looks at a few more files.
+    triggers = (*rule.triggers, *(k.encode() for k in config.rename_map))
+    if not rule.triggers:
+        triggers = ()
+    return dataclasses.replace(
+        rule, raw_params=params, triggers=tuple(dict.fromkeys(triggers)), _params=[]
+    )

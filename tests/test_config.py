@@ -120,3 +120,17 @@ def test_config_schema_accepts_a_real_config() -> None:
     )
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"fail-on": "loud"}, schema)
+
+
+def test_rename_map_replaces_the_rules_map_and_their_triggers(repo: Path) -> None:
+    (repo / ".job2pod.yaml").write_text("rename-map: {runnerJob: runnerPod}\n")
+    (repo / "task.yaml").write_text(
+        "apiVersion: tasks.example.dev/v1\nkind: Task\nmetadata: {name: t}\n"
+        "status: {runnerJob: t-1, jobName: t-1}\n"
+    )
+    code, out = run("check", "--select", "JP303", "task.yaml")
+    assert code == 1
+    assert out.startswith(
+        "task.yaml:4:10: JP303 [resource-job-name-field] Task t holds `status.runnerJob`"
+    )
+    assert "jobName" not in out
