@@ -203,3 +203,34 @@ def test_migrate_reports_rewrites_and_what_needs_a_human(
     assert "JP101 fix not applied: the fix would drop a template expression" in report
     assert (tmp_path / "role.yaml").read_text() == ROLE_FIXED
     assert (tmp_path / "chart-role.yaml").read_text() == templated
+
+
+JOB_WITH_ANTI_AFFINITY = """\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: export
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      affinity:
+        podAntiAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            - topologyKey: kubernetes.io/hostname
+              labelSelector:
+                matchExpressions: [{key: job-name, operator: Exists}]
+      containers:
+        - {name: export, image: "registry.example.dev/export:3.1"}
+"""
+
+
+def test_a_finding_that_stays_on_a_rewritten_object_is_not_new() -> None:
+    """JP201 turns the Job into a Pod; JP207's finding in its pod spec now belongs to a Pod
+    (another fingerprint) but it is the same finding: the rewrite is not refused for it."""
+    rules = [r for r in builtin_rules() if r.id in ("JP201", "JP207")]
+    result = fix_text("job.yaml", JOB_WITH_ANTI_AFFINITY, RuleSet(rules), "yaml", unsafe=True)
+    assert result.rejected == []
+    assert result.fixed.startswith("apiVersion: v1\nkind: Pod\n")
+    assert [(f.rule_id, str(f.obj)) for f in result.remaining] == [("JP207", "Pod export")]
