@@ -28,6 +28,9 @@ MIGRATABLE_SPEC_FIELDS = frozenset(
     }
 )
 _SINGLE = {"completions", "parallelism"}
+NUMBER_FIELDS = frozenset({"backoffLimit", *_SINGLE})
+ABSENT_BACKOFF_LIMIT = "absent: the Job retries 6 times"
+ABSENT_RESTART_POLICY = "absent; a Pod would default to Always"
 
 
 @dataclass(frozen=True)
@@ -53,7 +56,7 @@ def migration_blockers(parts: JobParts, rendered: bool = False) -> list[Blocker]
         blockers.append(Blocker("spec", "partly rendered by a template", None))
     backoff_pair = nodes.entry(spec, "backoffLimit")
     if backoff_pair is None:
-        blockers.append(Blocker("backoffLimit", "absent: the Job retries 6 times", None))
+        blockers.append(Blocker("backoffLimit", ABSENT_BACKOFF_LIMIT, None))
     for key, value in nodes.entries(spec):
         name = key.value
         blocker = _spec_field_blocker(name, value)
@@ -64,7 +67,7 @@ def migration_blockers(parts: JobParts, rendered: bool = False) -> list[Blocker]
     restart = nodes.entry(parts.pod_spec, "restartPolicy")
     if restart is None:
         if isinstance(parts.pod_spec, nodes.MappingNode):
-            blockers.append(Blocker("restartPolicy", "absent; a Pod would default to Always", None))
+            blockers.append(Blocker("restartPolicy", ABSENT_RESTART_POLICY, None))
     elif nodes.scalar(restart[1]) != "Never":
         shown = nodes.scalar(restart[1]) or "templated"
         blockers.append(
@@ -74,21 +77,26 @@ def migration_blockers(parts: JobParts, rendered: bool = False) -> list[Blocker]
 
 
 def _spec_field_blocker(name: str, value: Node) -> str | None:
+    literal = nodes.as_int(value) if name in NUMBER_FIELDS else nodes.scalar(value)
+    return spec_field_blocker(name, literal)
+
+
+def spec_field_blocker(name: str, literal: int | str | None) -> str | None:
+    """Why a Job spec field keeps the Job a Job, or None. `literal` is the field's value
+    when it is a literal (a number or a string), None when it is computed or templated:
+    YAML manifests and Jobs built in Python code are judged by this one table."""
     if name not in MIGRATABLE_SPEC_FIELDS:
         return "only a Job has it"
     if name == "backoffLimit":
-        limit = nodes.as_int(value)
-        if limit is None:
+        if not isinstance(literal, int):
             return "not a literal number"
-        return None if limit == 0 else f"{limit} retries"
+        return None if literal == 0 else f"{literal} retries"
     if name in _SINGLE:
-        count = nodes.as_int(value)
-        if count is None:
+        if not isinstance(literal, int):
             return "not a literal number"
-        return None if count == 1 else f"{count}"
+        return None if literal == 1 else f"{literal}"
     if name == "completionMode":
-        mode = nodes.scalar(value)
-        return None if mode == "NonIndexed" else f"{mode or 'templated'}"
+        return None if literal == "NonIndexed" else f"{literal or 'templated'}"
     # ttlSecondsAfterFinished, activeDeadlineSeconds and the selector are dropped or moved
     # as text: a template there decides nothing.
     return None

@@ -1,0 +1,75 @@
+"""Jobs built in Python code, as client models (`V1Job(…)`, JP502) or dict manifests
+(`{"kind": "Job", …}`, JP503): a thin wrapper becomes a Pod built the same way; a Job that
+stays a Job is reported with the fields that keep it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal
+
+import libcst as cst
+from pydantic import BaseModel, Field
+
+from linter import code_jobs
+from linter.context import CheckContext
+from linter.findings import Fix, FixSafety, Span, Violation
+from linter.python_edits import NotRewritable, import_edits
+from linter.sources.python import PythonSource
+
+TARGET = "python"
+_THIN = "is a thin wrapper around one Pod: build the Pod itself and let the Task own it"
+# The models a converted V1Job no longer needs, when they are imported by bare name.
+_JOB_ONLY_MODELS = ("V1JobSpec", "V1PodTemplateSpec")
+
+
+class Params(BaseModel):
+    shape: Literal["model", "dict"] = Field(
+        description="`model`: client model calls (V1Job, V1JobSpec, V1JobTemplateSpec, "
+        'lightkube and kr8s Jobs); `dict`: dict literals with "kind": "Job".'
+    )
+
+
+def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
+    for job in code_jobs.code_jobs(source):
+        if job.is_dict != (params.shape == "dict"):
+            continue
+        obj = source.scope_of(job.node)
+        what = _described(job)
+        reasons = code_jobs.blockers(job)
+        if reasons:
+            verdict = "stays a Job: a Pod cannot express " + "; ".join(reasons)
+            yield Violation(_head(source, job), {"model": what, "verdict": verdict}, obj=obj)
+            continue
+        try:
+            conversion = code_jobs.convert(source, job)
+            edits = conversion.edits + import_edits(
+                source,
+                conversion.edits,
+                {} if job.is_dict else {"V1Job": "V1Pod"},
+                () if job.is_dict else _JOB_ONLY_MODELS,
+            )
+        except NotRewritable as exc:
+            verdict = f"{_THIN} (not rewritten: {exc})"
+            yield Violation(_head(source, job), {"model": what, "verdict": verdict}, obj=obj)
+            continue
+        title = "Build a Pod instead of the Job"
+        if conversion.notes:
+            title += " (" + "; ".join(conversion.notes) + ")"
+        fix = Fix(tuple(edits), FixSafety.UNSAFE, title)
+        yield Violation(_head(source, job), {"model": what, "verdict": _THIN}, fix, obj)
+
+
+def _described(job: code_jobs.CodeJob) -> str:
+    if job.is_dict:
+        return "the Job manifest built here"
+    if job.library != "kubernetes":
+        return f"the {job.library} Job built here"
+    return f"`{job.model}` built here"
+
+
+def _head(source: PythonSource, job: code_jobs.CodeJob) -> Span:
+    """The finding's span: the model's name (`client.V1Job`) or the dict's `"kind": "Job"`."""
+    if isinstance(job.node, cst.Call):
+        return source.span(job.node.func)
+    member = job.fields.members["kind"][0]
+    return source.span(member)

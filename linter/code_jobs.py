@@ -1,0 +1,477 @@
+"""Kubernetes Jobs built in Python code, judged and converted like YAML Jobs.
+
+Two shapes: client model calls (`V1Job(spec=V1JobSpec(template=V1PodTemplateSpec(…)))`,
+keyword arguments in snake_case) and dict manifests (`{"kind": "Job", "spec": {…}}`, keys
+in camelCase). Both are read into `Fields` keyed by the API's camelCase names, so the
+thin-wrapper test is job_features' own table and the conversion follows DESIGN.md's
+migration table as job_to_pod does for YAML: kind and apiVersion change in place, the pod
+template's spec is lifted to `spec`, template labels and annotations merge into the
+object's metadata (the object's own value wins), activeDeadlineSeconds moves into the pod
+spec, and backoffLimit, TTL, completions, parallelism and selectors go.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from linter import extract, job_features, kube_client
+from linter.findings import Edit
+from linter.job_to_pod import MERGED_METADATA, MOVED_TO_POD_SPEC
+from linter.python_edits import (
+    NotRewritable,
+    append_member,
+    apply_within,
+    dedent,
+    has_multiline_string,
+    line_indent,
+    replace_string_content,
+)
+from linter.sources.python import PythonSource, walk
+
+JOB_MODELS = ("V1Job", "V1JobSpec", "V1JobTemplateSpec")
+# lightkube and kr8s Jobs are reported, never rewritten: their APIs do not map one to one.
+OTHER_JOB_CLASSES = ("Job",)
+_CAMEL = re.compile(r"_([a-z0-9])")
+
+
+def camel(snake: str) -> str:
+    return _CAMEL.sub(lambda m: m.group(1).upper(), snake)
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", name).lower()
+
+
+@dataclass
+class Fields:
+    """The members of a model call or a dict literal by camelCase API name; `dynamic`
+    says what hides others (`**kwargs`, a positional argument, a computed key)."""
+
+    node: cst.Call | cst.Dict
+    members: dict[str, tuple[cst.CSTNode, cst.BaseExpression]] = field(default_factory=dict)
+    dynamic: str | None = None
+
+    @property
+    def is_dict(self) -> bool:
+        return isinstance(self.node, cst.Dict)
+
+    def value(self, name: str) -> cst.BaseExpression | None:
+        member = self.members.get(name)
+        return member[1] if member else None
+
+    def member_text(self, name: str, value: str) -> str:
+        return f'"{name}": {value}' if self.is_dict else f"{snake(name)}={value}"
+
+
+def fields_of(node: cst.Call | cst.Dict) -> Fields:
+    fields = Fields(node)
+    if isinstance(node, cst.Call):
+        for arg in node.args:
+            if arg.keyword is None:
+                fields.dynamic = "**kwargs" if arg.star == "**" else "a positional argument"
+            else:
+                fields.members[camel(arg.keyword.value)] = (arg, arg.value)
+        return fields
+    for element in node.elements:
+        key = element.key if isinstance(element, cst.DictElement) else None
+        text = literal(key) if key is not None else None
+        if isinstance(element, cst.DictElement) and isinstance(text, str):
+            fields.members[text] = (element, element.value)
+        else:
+            fields.dynamic = "a computed key"
+    return fields
+
+
+def literal(node: cst.BaseExpression | None) -> int | str | bool | None:
+    """A number, string or bool written as such; None for anything computed."""
+    if isinstance(node, cst.Integer):
+        return int(node.value.replace("_", ""), 0)
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.Name) and node.value in ("True", "False"):
+        return node.value == "True"
+    return None
+
+
+@dataclass
+class CodeJob:
+    """A Job built in code: a `V1Job(…)` call, a lightkube/kr8s `Job(…)` or a dict
+    manifest. `spec`, `template` and `pod_spec` are None where they are not written
+    inline (a variable, a function call)."""
+
+    node: cst.Call | cst.Dict
+    model: str
+    fields: Fields
+    spec: Fields | None
+    template: Fields | None
+    pod_spec: Fields | None
+    in_cronjob: bool = False
+    library: str = "kubernetes"
+
+    @property
+    def is_dict(self) -> bool:
+        return isinstance(self.node, cst.Dict)
+
+
+def code_jobs(source: PythonSource) -> list[CodeJob]:
+    """Every Job built in the file, once per file (several rules ask)."""
+    cached = source.analyses.get(__name__)
+    if isinstance(cached, list):
+        return cached
+    found = list(_find(source)) if source.module is not None else []
+    source.analyses[__name__] = found
+    return found
+
+
+def _find(source: PythonSource) -> Iterator[CodeJob]:
+    assert source.module is not None
+    cronjob_specs: set[int] = set()
+    inside_jobs: set[int] = set()
+    for node in walk(source.module):
+        if isinstance(node, cst.Call):
+            model = _model(source, node.func)
+            if model is None:
+                continue
+            library, name = model
+            if library != "kubernetes" and name in OTHER_JOB_CLASSES:
+                yield CodeJob(node, name, fields_of(node), None, None, None, library=library)
+                continue
+            if name == "V1JobTemplateSpec":
+                spec = _model_call(source, fields_of(node).value("spec"), "V1JobSpec")
+                if spec is not None:
+                    cronjob_specs.add(id(spec))
+            if name == "V1Job":
+                job = _model_job(source, node, name)
+                if job.spec is not None:
+                    inside_jobs.add(id(job.spec.node))
+                yield job
+            elif name == "V1JobSpec" and id(node) not in inside_jobs:
+                spec_fields = fields_of(node)
+                template = _model_call(source, spec_fields.value("template"), "V1PodTemplateSpec")
+                template_fields = fields_of(template) if template is not None else None
+                pod_spec = _model_call(
+                    source, template_fields.value("spec") if template_fields else None, "V1PodSpec"
+                )
+                yield CodeJob(
+                    node,
+                    name,
+                    spec_fields,
+                    spec_fields,
+                    template_fields,
+                    fields_of(pod_spec) if pod_spec is not None else None,
+                    in_cronjob=id(node) in cronjob_specs,
+                )
+        elif isinstance(node, cst.Dict):
+            manifest = _dict_job(node)
+            if manifest is not None:
+                yield manifest
+
+
+def _model(source: PythonSource, func: cst.BaseExpression) -> tuple[str, str] | None:
+    found = kube_client.symbol(source, func)
+    if found is None:
+        return None
+    if found.library in kube_client.CLIENT_LIBRARIES and found.name in JOB_MODELS:
+        return "kubernetes", found.name
+    if found.library in kube_client.OTHER_LIBRARIES and found.name in OTHER_JOB_CLASSES:
+        return found.library, found.name
+    if found.library in kube_client.CLIENT_LIBRARIES:
+        return "kubernetes", found.name
+    return None
+
+
+def _model_call(
+    source: PythonSource, node: cst.BaseExpression | None, name: str
+) -> cst.Call | None:
+    if isinstance(node, cst.Call):
+        model = _model(source, node.func)
+        if model is not None and model[1] == name:
+            return node
+    return None
+
+
+def _model_job(source: PythonSource, node: cst.Call, name: str) -> CodeJob:
+    fields = fields_of(node)
+    spec = _model_call(source, fields.value("spec"), "V1JobSpec")
+    spec_fields = fields_of(spec) if spec is not None else None
+    template = _model_call(
+        source, spec_fields.value("template") if spec_fields else None, "V1PodTemplateSpec"
+    )
+    template_fields = fields_of(template) if template is not None else None
+    pod_spec = _model_call(
+        source, template_fields.value("spec") if template_fields else None, "V1PodSpec"
+    )
+    return CodeJob(
+        node,
+        name,
+        fields,
+        spec_fields,
+        template_fields,
+        fields_of(pod_spec) if pod_spec is not None else None,
+    )
+
+
+def _dict_job(node: cst.Dict) -> CodeJob | None:
+    fields = fields_of(node)
+    if literal(fields.value("kind")) != "Job":
+        return None
+    api_version = fields.value("apiVersion")
+    spec = _dict(fields.value("spec"))
+    if api_version is not None:
+        if not str(literal(api_version) or "").startswith("batch/"):
+            return None
+    elif spec is None or "template" not in spec.members:
+        # No apiVersion and no pod template: a scheduler's or a pipeline's own "Job".
+        return None
+    template = _dict(spec.value("template")) if spec else None
+    pod_spec = _dict(template.value("spec")) if template else None
+    return CodeJob(node, "dict", fields, spec, template, pod_spec)
+
+
+def _dict(node: cst.BaseExpression | None) -> Fields | None:
+    return fields_of(node) if isinstance(node, cst.Dict) else None
+
+
+def blockers(job: CodeJob) -> list[str]:
+    """Why this Job stays a Job (job_features' table); empty for a thin wrapper."""
+    if job.library != "kubernetes":
+        return [f"a {job.library} Job: found, not rewritten"]
+    if job.in_cronjob:
+        return ["jobTemplate (a CronJob creates its Jobs on a schedule)"]
+    spec = job.spec
+    if spec is None:
+        return ["spec (built elsewhere: job2pod cannot read it)"]
+    found = []
+    if spec.dynamic:
+        found.append(f"spec ({spec.dynamic} may set anything)")
+    if "backoffLimit" not in spec.members:
+        found.append(f"backoffLimit ({job_features.ABSENT_BACKOFF_LIMIT})")
+    for name, (_, value) in spec.members.items():
+        reason = job_features.spec_field_blocker(name, _literal_number(value))
+        if reason is not None:
+            found.append(f"{_shown(job, name)} ({reason})")
+    if job.template is None:
+        found.append("template (built elsewhere: job2pod cannot read it)")
+    elif job.pod_spec is None:
+        found.append("template spec (built elsewhere: job2pod cannot read it)")
+    else:
+        restart = job.pod_spec.value("restartPolicy")
+        if restart is None:
+            found.append(f"{_shown(job, 'restartPolicy')} ({job_features.ABSENT_RESTART_POLICY})")
+        elif literal(restart) != "Never":
+            shown = literal(restart) or "computed"
+            found.append(f"{_shown(job, 'restartPolicy')} ({shown}: containers restart in place)")
+    return found
+
+
+def _literal_number(node: cst.BaseExpression) -> int | str | None:
+    value = literal(node)
+    return value if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+
+
+def _shown(job: CodeJob, name: str) -> str:
+    return name if job.is_dict else snake(name)
+
+
+@dataclass
+class Conversion:
+    edits: list[Edit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def convert(source: PythonSource, job: CodeJob) -> Conversion:
+    """The edits that turn a thin-wrapper Job into a Pod; NotRewritable says why not."""
+    reasons = blockers(job)
+    if reasons:
+        raise NotRewritable("it stays a Job: " + "; ".join(reasons))
+    spec, template, pod_spec = job.spec, job.template, job.pod_spec
+    assert spec is not None and template is not None and pod_spec is not None
+    if job.fields.dynamic:
+        raise NotRewritable(f"the Job has {job.fields.dynamic}")
+    conversion = Conversion()
+    if isinstance(job.node, cst.Call):
+        func = job.node.func
+        name = func.attr if isinstance(func, cst.Attribute) else func
+        if not isinstance(name, cst.Name):
+            raise NotRewritable("the model class is not a plain name")
+        span = source.span(name)
+        conversion.edits.append(Edit(span.start, span.end, "V1Pod"))
+    for key, old, new in (("apiVersion", "batch/v1", "v1"), ("kind", "Job", "Pod")):
+        value = job.fields.value(key)
+        if value is None:
+            continue
+        if literal(value) != old:
+            raise NotRewritable(f"{_shown(job, key)} is not the literal {old!r}")
+        conversion.edits.append(replace_string_content(source, value, old, new))
+    _merge_metadata(source, job, template, conversion)
+    conversion.edits.append(_lift_pod_spec(source, job, spec, pod_spec, conversion))
+    if "ttlSecondsAfterFinished" in spec.members:
+        conversion.notes.append(
+            "the TTL dropped: the Task's ownerReference garbage-collects the Pod"
+        )
+    return conversion
+
+
+def _merge_metadata(
+    source: PythonSource, job: CodeJob, template: Fields, conversion: Conversion
+) -> None:
+    template_meta = _meta_fields(source, template.value("metadata"))
+    if template.value("metadata") is None:
+        return
+    if template_meta is None:
+        raise NotRewritable("the pod template's metadata is built elsewhere: merge it by hand")
+    wanted = [n for n in MERGED_METADATA if n in template_meta.members]
+    if not wanted:
+        return
+    own_value = job.fields.value("metadata")
+    if own_value is None:
+        text = source.code(template.value("metadata"))  # type: ignore[arg-type]
+        conversion.edits.append(
+            append_member(source, job.fields.node, job.fields.member_text("metadata", text))
+        )
+        return
+    own = _meta_fields(source, own_value)
+    if own is None:
+        raise NotRewritable("the Job's metadata is built elsewhere: merge the template's by hand")
+    for name in wanted:
+        theirs = template_meta.value(name)
+        mine = own.value(name)
+        assert theirs is not None
+        if mine is None:
+            text = _without_job_labels(source, theirs) if name == "labels" else source.code(theirs)
+            conversion.edits.append(append_member(source, own.node, own.member_text(name, text)))
+        elif source.code(mine) == source.code(theirs):
+            continue
+        elif isinstance(mine, cst.Dict) and isinstance(theirs, cst.Dict):
+            _merge_dicts(source, name, mine, theirs, conversion)
+        else:
+            raise NotRewritable(
+                f"the Job's {name} and the pod template's are both computed: merge them by hand"
+            )
+
+
+def _meta_fields(source: PythonSource, node: cst.BaseExpression | None) -> Fields | None:
+    if isinstance(node, cst.Dict):
+        return fields_of(node)
+    call = _model_call(source, node, "V1ObjectMeta")
+    return fields_of(call) if call is not None else None
+
+
+def _without_job_labels(source: PythonSource, labels: cst.BaseExpression) -> str:
+    if isinstance(labels, cst.Dict) and any(
+        extract.is_job_generated_label(str(k)) for k in fields_of(labels).members
+    ):
+        raise NotRewritable("the pod template's labels hold Job-generated labels")
+    return source.code(labels)
+
+
+def _merge_dicts(
+    source: PythonSource, name: str, mine: cst.Dict, theirs: cst.Dict, conversion: Conversion
+) -> None:
+    own = fields_of(mine)
+    other = fields_of(theirs)
+    if own.dynamic or other.dynamic:
+        raise NotRewritable(f"the {name} have computed keys: merge them by hand")
+    for key, (element, value) in other.members.items():
+        if name == "labels" and extract.is_job_generated_label(key):
+            continue
+        present = own.value(key)
+        if present is None:
+            conversion.edits.append(append_member(source, mine, source.code(element).rstrip(",")))
+        elif source.code(present) != source.code(value):
+            conversion.notes.append(f"{name} {key}: the Job's value kept over the pod template's")
+
+
+def _lift_pod_spec(
+    source: PythonSource, job: CodeJob, spec: Fields, pod_spec: Fields, conversion: Conversion
+) -> Edit:
+    """The Job's spec value replaced by the pod spec's text, re-indented to where it now
+    stands, with activeDeadlineSeconds moved in."""
+    spec_value = job.fields.value("spec")
+    assert spec_value is not None
+    inner: list[Edit] = []
+    for name in MOVED_TO_POD_SPEC:
+        moved = spec.value(name)
+        if moved is None:
+            continue
+        if name in pod_spec.members:
+            conversion.notes.append(f"{_shown(job, name)} of the pod spec kept over the Job's")
+            continue
+        inner.append(
+            append_member(source, pod_spec.node, pod_spec.member_text(name, source.code(moved)))
+        )
+    where = source.span(pod_spec.node)
+    text = apply_within(source.text[where.start : where.end], where.start, inner)
+    if not has_multiline_string(pod_spec.node):
+        width = len(line_indent(source, where.start)) - len(
+            line_indent(source, source.span(spec_value).start)
+        )
+        text = dedent(text, width)
+    target = source.span(spec_value)
+    return Edit(target.start, target.end, text)
+
+
+STOP_FIELDS = {"suspend": True, "parallelism": 0}
+
+
+def suspend_patch(source: PythonSource, use: kube_client.ApiUse) -> str | None:
+    """`suspend` or `parallelism` when `use` is a `patch_namespaced_job` call whose body
+    stops the Job (`{"spec": {"suspend": True}}`, `V1Job(spec=V1JobSpec(suspend=True))`,
+    or a name bound once in the file to such a dict); None otherwise."""
+    if use.call is None or use.method != "patch_namespaced_job":
+        return None
+    body = patch_body(use.call)
+    if isinstance(body, cst.Name):
+        body = _bound_once(source, body.value)
+    if isinstance(body, cst.Dict):
+        spec = _dict(fields_of(body).value("spec"))
+    else:
+        job = _model_call(source, body, "V1Job")
+        spec_call = _model_call(source, fields_of(job).value("spec"), "V1JobSpec") if job else None
+        spec = fields_of(spec_call) if spec_call is not None else None
+    if spec is None:
+        return None
+    for name, stops in STOP_FIELDS.items():
+        value = literal(spec.value(name))
+        if value == stops and isinstance(value, bool) == isinstance(stops, bool):
+            return name
+    return None
+
+
+def patch_body(call: cst.Call) -> cst.BaseExpression | None:
+    """The body of `patch_namespaced_job(name, namespace, body, …)`."""
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == "body":
+            return arg.value
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    return positional[2].value if len(positional) > 2 else None
+
+
+def _bound_once(source: PythonSource, name: str) -> cst.BaseExpression | None:
+    assert source.module is not None
+    values = [
+        node.value
+        for node in walk(source.module)
+        if isinstance(node, cst.Assign)
+        and any(isinstance(t.target, cst.Name) and t.target.value == name for t in node.targets)
+    ]
+    return values[0] if len(values) == 1 else None
+
+
+def builds_pods(source: PythonSource) -> bool:
+    """Whether the file builds Pods (a V1Pod call or a Pod dict manifest): with no Job
+    left, the evidence that its API calls now handle the Task's Pods."""
+    assert source.module is not None
+    for node in walk(source.module):
+        if isinstance(node, cst.Call):
+            model = _model(source, node.func)
+            if model is not None and model == ("kubernetes", "V1Pod"):
+                return True
+        elif isinstance(node, cst.Dict) and literal(fields_of(node).value("kind")) == "Pod":
+            return True
+    return False

@@ -1,0 +1,298 @@
+"""Minimal text edits on Python source: add a member to a call or a dict literal in the
+layout it already has, re-indent a lifted expression, and keep `from … import` lists in
+step with the names a rewrite starts or stops using (in the file's own import style).
+
+Everything here works on the LibCST tree for positions only; the edits are text, so every
+byte outside them (comments, quotes, trailing commas, CRLF) stays as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+
+import libcst as cst
+
+from linter.findings import Edit, Span
+from linter.sources.python import PythonSource, walk
+
+_INDENT = re.compile(r"[ \t]*")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+class NotRewritable(Exception):
+    """Why the code is reported but not rewritten; shown in the finding."""
+
+
+def line_indent(source: PythonSource, offset: int) -> str:
+    start = source.text.rfind("\n", 0, offset) + 1
+    start = max(start, source.text.rfind("\r", 0, offset) + 1)
+    m = _INDENT.match(source.text, start)
+    return m.group(0) if m else ""
+
+
+def newline_at(source: PythonSource, offset: int) -> str:
+    """The line ending the file uses around `offset` (CRLF files stay CRLF)."""
+    end = source.text.find("\n", offset)
+    if end > 0 and source.text[end - 1] == "\r":
+        return "\r\n"
+    return "\n"
+
+
+def members_of(node: cst.Call | cst.Dict) -> Sequence[cst.Arg | cst.BaseDictElement]:
+    return node.args if isinstance(node, cst.Call) else node.elements
+
+
+def append_member(source: PythonSource, node: cst.Call | cst.Dict, member: str) -> Edit:
+    """An edit adding `member` (`ttl_seconds_after_finished=3600`, `"labels": {…}`) as the
+    last argument or entry, one a line when the call is laid out one a line."""
+    members = members_of(node)
+    span = source.span(node)
+    if not members:
+        return Edit(span.end - 1, span.end - 1, member)
+    last = members[-1]
+    value_end = source.span(last).end
+    multiline = (
+        "\n" in source.text[span.start : span.end] or "\r" in source.text[span.start : span.end]
+    )
+    first_line_start = source.span(members[0]).start
+    one_a_line = multiline and any(c in source.text[span.start : first_line_start] for c in "\r\n")
+    if not one_a_line:
+        return Edit(value_end, value_end, f", {member}")
+    indent = line_indent(source, source.span(last).start)
+    newline = newline_at(source, value_end)
+    if isinstance(last.comma, cst.Comma):
+        after_comma = source.text.index(",", value_end) + 1
+        return Edit(after_comma, after_comma, f"{newline}{indent}{member},")
+    return Edit(value_end, value_end, f",{newline}{indent}{member}")
+
+
+def has_multiline_string(node: cst.CSTNode) -> bool:
+    return any(
+        isinstance(n, (cst.SimpleString, cst.FormattedString)) and "\n" in _code(n)
+        for n in walk(node)
+    )
+
+
+def _code(node: cst.CSTNode) -> str:
+    return cst.Module(body=[]).code_for_node(node)
+
+
+def dedent(text: str, width: int) -> str:
+    """Remove `width` columns of indentation from every line after the first (the lines
+    that have them: a line indented less is left as it is)."""
+    if width <= 0:
+        return text
+    lines = text.splitlines(keepends=True)
+    out = [lines[0]]
+    for line in lines[1:]:
+        if line.startswith(" " * width):
+            out.append(line[width:])
+        else:
+            out.append(line)
+    return "".join(out)
+
+
+def apply_within(text: str, base: int, edits: Iterable[Edit]) -> str:
+    """`text` (which starts at offset `base` of the file) with `edits` (file offsets, all
+    inside it) applied."""
+    out = []
+    cursor = 0
+    for edit in sorted(edits, key=lambda e: (e.start, e.end)):
+        out.append(text[cursor : edit.start - base])
+        out.append(edit.text)
+        cursor = edit.end - base
+    out.append(text[cursor:])
+    return "".join(out)
+
+
+def replace_string_content(
+    source: PythonSource, node: cst.BaseExpression, old: str, new: str
+) -> Edit:
+    """`"batch/v1"` → `"v1"`, the quotes as written."""
+    span = source.span(node)
+    code = source.text[span.start : span.end]
+    return Edit(span.start, span.end, code.replace(old, new, 1))
+
+
+def name_uses(source: PythonSource) -> dict[str, list[Span]]:
+    """Where each bare name is used outside import statements (cached per file)."""
+    cached = source.analyses.get(__name__)
+    if isinstance(cached, dict):
+        return cached
+    found: dict[str, list[Span]] = {}
+    assert source.module is not None
+    stack: list[cst.CSTNode] = [source.module]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.Import, cst.ImportFrom)):
+            continue
+        if isinstance(node, cst.Name):
+            found.setdefault(node.value, []).append(source.span(node))
+        elif isinstance(node, cst.Attribute):
+            # `x.V1Job` uses x, not a name V1Job.
+            stack.append(node.value)
+            continue
+        stack.extend(node.children)
+    source.analyses[__name__] = found
+    return found
+
+
+def used_after(source: PythonSource, name: str, edits: Sequence[Edit]) -> bool:
+    """Whether `name` is still used once `edits` are applied."""
+    for span in name_uses(source).get(name, []):
+        if not any(e.start <= span.start and span.end <= e.end for e in edits):
+            return True
+    return any(name in _NAME.findall(e.text) for e in edits)
+
+
+def _from_imports(source: PythonSource) -> list[cst.ImportFrom]:
+    assert source.module is not None
+    return [n for n in walk(source.module) if isinstance(n, cst.ImportFrom)]
+
+
+def _alias_local(alias: cst.ImportAlias) -> str | None:
+    if alias.asname is not None:
+        name = alias.asname.name
+        return name.value if isinstance(name, cst.Name) else None
+    return alias.name.value if isinstance(alias.name, cst.Name) else None
+
+
+def _import_module(node: cst.ImportFrom) -> str:
+    parts = []
+    current: cst.BaseExpression | None = node.module
+    while isinstance(current, cst.Attribute):
+        parts.append(current.attr.value)
+        current = current.value
+    if isinstance(current, cst.Name):
+        parts.append(current.value)
+    return ".".join(reversed(parts))
+
+
+def import_edits(
+    source: PythonSource,
+    edits: Sequence[Edit],
+    renames: Mapping[str, str],
+    dropped: Iterable[str] = (),
+) -> list[Edit]:
+    """The import edits that go with `edits`: a bare name `old` of `renames` that the edits
+    stop using while starting to use `new` is renamed in its `from … import` (or `new` is
+    added beside it when `old` stays used); a name of `dropped` that nothing uses any more
+    leaves its import list. Raises NotRewritable when a needed name cannot be imported in
+    the file's style."""
+    statements = _from_imports(source)
+    bound = {
+        _alias_local(a)
+        for s in statements
+        if not isinstance(s.names, cst.ImportStar)
+        for a in s.names
+    }
+    removals: dict[int, tuple[cst.ImportFrom, list[cst.ImportAlias]]] = {}
+    result: list[Edit] = []
+    for old, new in renames.items():
+        found = _find_alias(statements, old)
+        if found is None:
+            continue
+        statement, alias = found
+        if alias.asname is not None:
+            raise NotRewritable(f"`{old}` is imported under another name")
+        if new in bound:
+            if not used_after(source, old, edits):
+                removals.setdefault(id(statement), (statement, []))[1].append(alias)
+            continue
+        if used_after(source, old, edits):
+            result.append(_insert_alias(source, statement, new))
+        else:
+            result.append(Edit(*_span_tuple(source.span(alias.name)), new))
+        bound.add(new)
+    for name in dropped:
+        found = _find_alias(statements, name)
+        if found is None or used_after(source, name, edits):
+            continue
+        statement, alias = found
+        removals.setdefault(id(statement), (statement, []))[1].append(alias)
+    for statement, aliases in removals.values():
+        result.extend(_remove_aliases(source, statement, aliases))
+    return result
+
+
+def _insert_alias(source: PythonSource, statement: cst.ImportFrom, name: str) -> Edit:
+    """`name` added to the import list: in order when the list is sorted, else last."""
+    assert not isinstance(statement.names, cst.ImportStar)
+    names = list(statement.names)
+    locals_ = [_alias_local(a) or "" for a in names]
+    if locals_ == sorted(locals_):
+        for alias, local in zip(names, locals_, strict=True):
+            if local > name:
+                start = source.span(alias).start
+                if source.text[:start].rstrip(" \t").endswith(("\n", "\r")):
+                    newline = newline_at(source, start)
+                    return Edit(start, start, f"{name},{newline}{line_indent(source, start)}")
+                return Edit(start, start, f"{name}, ")
+    end = source.span(names[-1]).end
+    return Edit(end, end, f", {name}")
+
+
+def _span_tuple(span: Span) -> tuple[int, int]:
+    return span.start, span.end
+
+
+def _find_alias(
+    statements: Sequence[cst.ImportFrom], local: str
+) -> tuple[cst.ImportFrom, cst.ImportAlias] | None:
+    for statement in statements:
+        if isinstance(statement.names, cst.ImportStar) or statement.relative:
+            continue
+        if _import_module(statement).split(".")[0] not in ("kubernetes", "kubernetes_asyncio"):
+            continue
+        for alias in statement.names:
+            if _alias_local(alias) == local:
+                return statement, alias
+    return None
+
+
+def _remove_aliases(
+    source: PythonSource, statement: cst.ImportFrom, aliases: list[cst.ImportAlias]
+) -> list[Edit]:
+    assert not isinstance(statement.names, cst.ImportStar)
+    names = list(statement.names)
+    keep = [a for a in names if all(a is not r for r in aliases)]
+    if not keep:
+        return [_remove_statement(source, statement)]
+    removed = [i for i, a in enumerate(names) if any(a is r for r in aliases)]
+    runs: list[list[int]] = []
+    for i in removed:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    edits = []
+    for run in runs:
+        first, last = run[0], run[-1]
+        if last + 1 < len(names):
+            # Up to the next kept name: these names, their commas and the space after them.
+            start, end = source.span(names[first]).start, source.span(names[last + 1]).start
+        else:
+            # The last names: from the end of the name before them (its comma included).
+            start, end = source.span(names[first - 1]).end, source.span(names[last]).end
+        edits.append(Edit(start, end, ""))
+    return edits
+
+
+def _remove_statement(source: PythonSource, statement: cst.ImportFrom) -> Edit:
+    """The whole line of an import that loses all its names."""
+    span = source.span(statement)
+    text = source.text
+    start = max(text.rfind("\n", 0, span.start), text.rfind("\r", 0, span.start)) + 1
+    if text[start : span.start].strip():
+        raise NotRewritable("the import shares its line with other statements")
+    end = span.end
+    while end < len(text) and text[end] in " \t":
+        end += 1
+    if text.startswith("\r\n", end):
+        end += 2
+    elif end < len(text) and text[end] in "\r\n":
+        end += 1
+    elif end < len(text):
+        raise NotRewritable("the import shares its line with other statements")
+    return Edit(start, end, "")
