@@ -78,6 +78,8 @@ class Api:
     cls: Symbol
     created: cst.Call
     origin: str
+    # Known from an annotation only: created elsewhere (by the caller).
+    declared: bool = False
 
 
 @dataclass(frozen=True)
@@ -220,13 +222,24 @@ class _Scoped(cst.CSTVisitor):
     def api_of(self, node: cst.BaseExpression) -> Api | None:
         if isinstance(node, cst.Await):
             return self.api_of(node.expression)
+        if isinstance(node, (cst.BooleanOperation, cst.IfExp)):
+            # `batch or BatchV1Api()`, `api if api else BatchV1Api()`: either side's client.
+            sides = (
+                (node.left, node.right)
+                if isinstance(node, cst.BooleanOperation)
+                else (node.body, node.orelse)
+            )
+            apis = [a for a in (self.api_of(side) for side in sides) if a is not None]
+            # A client created right here says more than one only declared by annotation.
+            apis.sort(key=lambda a: a.declared)
+            return apis[0] if apis else None
         if isinstance(node, cst.Call):
             cls = symbol(self.source, node.func)
             if cls is not None and cls.is_api_class:
                 return Api(
                     cls,
                     node,
-                    f"`{_short(self.source.code(node))}` on line {self.source.line(node)}",
+                    f"`{short_code(self.source.code(node))}`{where_in(self.source, node)}",
                 )
             for key in self.lookup_keys(node.func):
                 found = self.bindings.get(("returns", key))
@@ -375,10 +388,18 @@ def _annotated_class(source: PythonSource, annotation: cst.BaseExpression) -> Sy
 
 def _declared(source: PythonSource, cls: Symbol, node: cst.CSTNode) -> Api:
     """A client known from an annotation only: it is created elsewhere (the caller)."""
-    where = f"annotated `{cls.name}` on line {source.line(node)}"
-    return Api(cls, cst.Call(func=cst.Name(cls.name)), where)
+    where = f"annotated `{cls.name}`{where_in(source, node)}"
+    return Api(cls, cst.Call(func=cst.Name(cls.name)), where, declared=True)
 
 
-def _short(code: str, limit: int = 60) -> str:
+def where_in(source: PythonSource, node: cst.CSTNode) -> str:
+    """` in `Runner.start`` (or nothing at module level): where code is, in words that do
+    not change when a fix moves lines (messages are part of a finding's fingerprint)."""
+    scope = source.scope_of(node)
+    return f" in `{scope.name}`" if scope is not None else ""
+
+
+def short_code(code: str, limit: int = 60) -> str:
+    """Code on one line, cut to `limit` characters: how findings quote it."""
     flat = " ".join(code.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"

@@ -1,0 +1,136 @@
+"""BatchV1Api calls on Jobs (`create_namespaced_job`, `list_job_for_all_namespaces` …)
+through whatever holds the client (client_index follows them), and the BatchV1Api
+clients themselves. Where the file builds only Jobs that become Pods, one fix on the
+client turns it into a CoreV1Api and every Job call on it into the Pod call."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import libcst as cst
+from pydantic import BaseModel
+
+from linter import code_jobs, kube_client
+from linter.context import CheckContext
+from linter.findings import Edit, Fix, FixSafety, Violation
+from linter.python_edits import NotRewritable, import_edits
+from linter.sources.python import PythonSource, dotted_name
+
+TARGET = "python"
+BATCH_API = "BatchV1Api"
+CORE_API = "CoreV1Api"
+JOB_METHOD = re.compile(
+    r"\w+_(?:namespaced_job|job_for_all_namespaces)(?:_status)?(?:_with_http_info)?\Z"
+)
+_JOB_WORD = re.compile(r"_job(?=_status|_with_http_info|_for_all_namespaces|\Z)")
+
+
+class Params(BaseModel):
+    pass
+
+
+def pod_method(method: str) -> str:
+    """The CoreV1Api method of a BatchV1Api Job method (`read_namespaced_job_status` →
+    `read_namespaced_pod_status`): the Pod API has each one under the same shape."""
+    return _JOB_WORD.sub("_pod", method)
+
+
+def job_uses(source: PythonSource) -> list[kube_client.ApiUse]:
+    """Job method uses on a BatchV1Api, suspend patches left to JP504."""
+    return [
+        use
+        for use in kube_client.client_index(source).uses
+        if use.api.cls.name == BATCH_API
+        and JOB_METHOD.match(use.method)
+        and not (use.call is not None and code_jobs.suspend_patch(source, use) is not None)
+    ]
+
+
+def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
+    index = kube_client.client_index(source)
+    uses = job_uses(source)
+    if not uses:
+        return
+    try:
+        reason = None
+        edits = _client_edits(source, index, uses)
+    except NotRewritable as exc:
+        reason, edits = str(exc), []
+    holder = _first_client(source, index)
+    for use in uses:
+        new = pod_method(use.method)
+        detail = f"manages a Job: the Task's Pod takes CoreV1Api `{new}`"
+        if reason is not None:
+            detail += f" (not rewritten: {reason})"
+        else:
+            detail += " (rewritten by the fix on the client)"
+        args = {"call": f"`{use.method}` on the BatchV1Api from {use.api.origin}", "detail": detail}
+        yield Violation(source.span(use.attribute.attr), args, obj=source.scope_of(use.attribute))
+    if reason is None and edits:
+        fix = Fix(tuple(edits), FixSafety.UNSAFE, "Use CoreV1Api and its Pod methods")
+        args = {
+            "call": f"`{kube_client.short_code(source.code(holder))}`"
+            + kube_client.where_in(source, holder),
+            "detail": "serves only Jobs that become Pods: create a CoreV1Api and call its Pod methods",
+        }
+        yield Violation(source.span(holder), args, fix, source.scope_of(holder))
+
+
+def _first_client(source: PythonSource, index: kube_client.ClientIndex) -> cst.CSTNode:
+    """Where the file-wide fix is reported: the first construction, else annotation."""
+    nodes: list[cst.CSTNode] = [c.func for c, cls in index.constructions if cls.name == BATCH_API]
+    if not nodes:
+        nodes = [a.node for a in index.annotations if a.cls.name == BATCH_API]
+    return min(nodes, key=lambda n: source.span(n).start)
+
+
+def _client_edits(
+    source: PythonSource, index: kube_client.ClientIndex, uses: list[kube_client.ApiUse]
+) -> list[Edit]:
+    _require_only_thin_jobs(source, index)
+    edits: list[Edit] = []
+    for call, cls in index.constructions:
+        if cls.name == BATCH_API:
+            edits.append(_renamed(source, call.func))
+    for annotation in index.annotations:
+        if annotation.cls.name == BATCH_API:
+            edits.append(_renamed(source, annotation.node))
+    for use in uses:
+        span = source.span(use.attribute.attr)
+        edits.append(Edit(span.start, span.end, pod_method(use.method)))
+    if not any(True for c, cls in index.constructions if cls.name == BATCH_API) and not any(
+        a.cls.name == BATCH_API for a in index.annotations
+    ):
+        raise NotRewritable("the BatchV1Api is created in another file")
+    return edits + import_edits(source, edits, {BATCH_API: CORE_API})
+
+
+def _require_only_thin_jobs(source: PythonSource, index: kube_client.ClientIndex) -> None:
+    for use in index.uses:
+        if use.api.cls.name == BATCH_API and not JOB_METHOD.match(use.method):
+            raise NotRewritable(f"the BatchV1Api also calls `{use.method}`")
+    for path in source.imports.values():
+        if "batch_v1_api" in path.split(".")[:-1]:
+            raise NotRewritable("BatchV1Api is imported from its own module")
+    jobs = [j for j in code_jobs.code_jobs(source) if j.library == "kubernetes"]
+    for job in jobs:
+        reasons = code_jobs.blockers(job)
+        if reasons:
+            where = kube_client.where_in(source, job.node)
+            raise NotRewritable(f"the Job built{where} stays a Job ({reasons[0]})")
+    if not jobs and not code_jobs.builds_pods(source):
+        raise NotRewritable(
+            "the file builds no Job, so job2pod cannot tell whether its Jobs are thin wrappers"
+        )
+
+
+def _renamed(source: PythonSource, node: cst.CSTNode) -> Edit:
+    """`client.BatchV1Api` → `client.CoreV1Api`, `kc.api.batch_v1_api.BatchV1Api` →
+    `kc.api.core_v1_api.CoreV1Api`, `"BatchV1Api"` → `"CoreV1Api"`."""
+    span = source.span(node)
+    code = source.text[span.start : span.end]
+    if not isinstance(node, cst.SimpleString) and dotted_name(node) != code:
+        raise NotRewritable(f"`{kube_client.short_code(code)}` is not a plain dotted name")
+    new = code.replace(BATCH_API, CORE_API).replace("batch_v1_api", "core_v1_api")
+    return Edit(span.start, span.end, new)
