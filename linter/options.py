@@ -105,11 +105,18 @@ def _with_renames(rule: Rule, config: Config) -> Rule:
         if name in params and params[name] != config.rename_map:
             params[name] = dict(config.rename_map)
             changed = True
+    extra = {
+        k: v for k, v in config.identifier_renames.items() if k not in params.get("identifiers", {})
+    }
+    if "identifiers" in params and extra:
+        params["identifiers"] = {**params["identifiers"], **extra}
+        changed = True
     if not changed:
         return rule
     # A rule that fires on the old names (JP303) must let files holding them through the
     # prefilter; a rule with other triggers merely looks at a few more files.
-    triggers = (*rule.triggers, *(k.encode() for k in config.rename_map))
+    added = [*config.rename_map, *config.identifier_renames]
+    triggers = (*rule.triggers, *(k.encode() for k in added))
     if not rule.triggers:
         triggers = ()
     return dataclasses.replace(

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, Field
 
@@ -14,6 +16,11 @@ from linter.job_features import is_thin_wrapper
 from linter.sources import nodes
 from linter.sources.nodes import Node
 from linter.sources.yaml import K8sObject
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from linter.sources.python import PythonSource
 
 TARGET = "object"
 _MATCHES_NOTHING = "it matches no Pod once no Job exists"
@@ -53,3 +60,80 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
             effect = _IGNORED if found.field in extract.LABEL_KEY_LISTS else _MATCHES_NOTHING
             args = {"field": found.field, "label": found.label, "effect": effect}
             yield Violation(obj.span(found.node), args)
+
+
+_SELECTOR_KEYWORDS = frozenset({"label_selector", "match_labels", "selector"})
+_SET = re.compile(r"\([^)]*\)")
+_REQUIREMENT = re.compile(r"(?:^|,)\s*!?\s*([A-Za-z0-9][-A-Za-z0-9_./]*)")
+
+
+def check_python(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
+    """The same labels in controller code: `label_selector="job-name=…"` (a string or an
+    f-string), `match_labels={"job-name": …}` and `"matchLabels": {…}` dicts."""
+    from linter.checks.code_renamed_field import uses_kubernetes
+
+    if source.module is None or not uses_kubernetes(source):
+        return
+    prefixes = tuple(params.label_prefixes)
+
+    def job_label(label: str) -> bool:
+        return label in params.labels or label.startswith(prefixes)
+
+    for node, field, label in _code_selectors(source):
+        if job_label(label):
+            args = {"field": field, "label": label, "effect": _MATCHES_NOTHING}
+            yield Violation(source.span(node), args, obj=source.scope_of(node))
+
+
+def _code_selectors(source: PythonSource) -> Iterator[tuple[cst.CSTNode, str, str]]:
+    import libcst as cst
+
+    from linter.code_jobs import fields_of, literal
+    from linter.sources.python import walk
+
+    assert source.module is not None
+    for node in walk(source.module):
+        if isinstance(node, cst.Arg) and node.keyword is not None:
+            name = node.keyword.value
+            if name not in _SELECTOR_KEYWORDS:
+                continue
+            value = node.value
+            if isinstance(
+                value,
+                (
+                    cst.SimpleString,
+                    cst.FormattedString,
+                    cst.ConcatenatedString,
+                    cst.BinaryOperation,
+                ),
+            ):
+                for label in _REQUIREMENT.findall(_SET.sub("", _static_text(value))):
+                    yield value, name, label
+            elif isinstance(value, cst.Dict):
+                for key in fields_of(value).members:
+                    yield value, name, key
+        elif (
+            isinstance(node, cst.DictElement)
+            and literal(node.key) == "matchLabels"
+            and isinstance(node.value, cst.Dict)
+        ):
+            for key in fields_of(node.value).members:
+                yield node.value, "matchLabels", key
+
+
+def _static_text(node: cst.BaseExpression) -> str:
+    """The literal parts of a string, f-string or concatenation (expressions left out)."""
+    import libcst as cst
+
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else ""
+    if isinstance(node, cst.FormattedString):
+        return "".join(
+            p.value if isinstance(p, cst.FormattedStringText) else "\0" for p in node.parts
+        )
+    if isinstance(node, cst.ConcatenatedString) or (
+        isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add)
+    ):
+        return _static_text(node.left) + _static_text(node.right)
+    return "\0"

@@ -1,0 +1,160 @@
+"""Controller code reading a Job's status (succeeded, failed, active, conditions Complete
+or Failed). A Pod has none of it: its phase says the same, by DESIGN.md's mapping, which
+the finding gives. Only files that handle Jobs are read (BatchV1Api Job calls, Job
+models or manifests, kopf handlers on Jobs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import libcst as cst
+from pydantic import BaseModel
+
+from linter import code_jobs, kube_client
+from linter.context import CheckContext
+from linter.findings import Span, Violation
+from linter.sources.python import PythonSource, walk
+
+TARGET = "python"
+_SUCCEEDED = 'the Pod\'s `status.phase == "Succeeded"`'
+_FAILED = (
+    '`status.phase == "Failed"` (a Pod evicted or preempted, or gone while Running, failed too)'
+)
+_ACTIVE = '`status.phase in ("Pending", "Running")`'
+PHASE_OF = {
+    "succeeded": _SUCCEEDED,
+    "failed": _FAILED,
+    "active": _ACTIVE,
+    "ready": _ACTIVE,
+    "completion_time": "the terminated container's `state.terminated.finished_at`",
+    "completionTime": "the terminated container's `state.terminated.finished_at`",
+    "Complete": _SUCCEEDED,
+    "Failed": _FAILED,
+    "SuccessCriteriaMet": _SUCCEEDED,
+    "FailureTarget": _FAILED,
+}
+STATUS_FIELDS = frozenset(
+    {"succeeded", "failed", "active", "ready", "completion_time", "completionTime"}
+)
+CONDITION_TYPES = frozenset({"Complete", "Failed", "SuccessCriteriaMet", "FailureTarget"})
+_JOB_STATUS_MODELS = frozenset({"V1Job", "V1JobStatus", "V1JobCondition"})
+
+
+class Params(BaseModel):
+    pass
+
+
+def handles_jobs(source: PythonSource) -> bool:
+    from linter.checks import batch_api_call, kopf_job_handler
+
+    return bool(
+        batch_api_call.job_uses(source)
+        or code_jobs.code_jobs(source)
+        or any(p.rsplit(".", 1)[-1] in _JOB_STATUS_MODELS for p in source.imports.values())
+        or _mentions_job_model(source)
+        or any(True for _ in kopf_job_handler.job_handlers(source))
+    )
+
+
+def _mentions_job_model(source: PythonSource) -> bool:
+    assert source.module is not None
+    for node in walk(source.module):
+        if isinstance(node, cst.Attribute) and node.attr.value in _JOB_STATUS_MODELS:
+            found = kube_client.symbol(source, node)
+            if found is not None:
+                return True
+    return False
+
+
+def status_reads(
+    source: PythonSource, within: Span | None = None
+) -> Iterator[tuple[cst.CSTNode, str]]:
+    """(node, field) for every read of Job status: `x.status.succeeded`,
+    `status["failed"]`, `status.get("active")`, a comparison with "Complete"/"Failed"."""
+    assert source.module is not None
+    for node in walk(source.module):
+        found = _status_read(node)
+        if found is None:
+            continue
+        if within is not None:
+            span = source.span(node)
+            if not (within.start <= span.start and span.end <= within.end):
+                continue
+        yield node, found
+
+
+def _status_read(node: cst.CSTNode) -> str | None:
+    if (
+        isinstance(node, cst.Attribute)
+        and node.attr.value in STATUS_FIELDS
+        and _is_status(node.value)
+    ):
+        return node.attr.value
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1 and _is_status(node.value):
+        index = node.slice[0].slice
+        if isinstance(index, cst.Index):
+            key = code_jobs.literal(index.value)
+            if isinstance(key, str) and key in STATUS_FIELDS:
+                return key
+    if _is_get(node, _is_status):
+        assert isinstance(node, cst.Call)
+        key = code_jobs.literal(node.args[0].value)
+        if isinstance(key, str) and key in STATUS_FIELDS:
+            return key
+    if isinstance(node, cst.Comparison):
+        sides = [node.left, *(c.comparator for c in node.comparisons)]
+        literals = [code_jobs.literal(s) for s in sides]
+        for value in literals:
+            if isinstance(value, str) and value in CONDITION_TYPES and _mentions_type(sides):
+                return value
+    return None
+
+
+def _is_status(node: cst.BaseExpression) -> bool:
+    if isinstance(node, cst.Name):
+        return node.value == "status"
+    if isinstance(node, cst.Attribute):
+        return node.attr.value == "status"
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        return isinstance(index, cst.Index) and code_jobs.literal(index.value) == "status"
+    return False
+
+
+def _mentions_type(sides: list[cst.BaseExpression]) -> bool:
+    for side in sides:
+        if isinstance(side, cst.Attribute) and side.attr.value == "type":
+            return True
+        if isinstance(side, cst.Subscript) and len(side.slice) == 1:
+            index = side.slice[0].slice
+            if isinstance(index, cst.Index) and code_jobs.literal(index.value) == "type":
+                return True
+        if (
+            _is_get(side)
+            and isinstance(side, cst.Call)
+            and code_jobs.literal(side.args[0].value) == "type"
+        ):
+            return True
+    return False
+
+
+def _is_get(
+    node: cst.CSTNode, receiver: Callable[[cst.BaseExpression], bool] = lambda _: True
+) -> bool:
+    """`receiver.get(key, …)`."""
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "get"
+        and bool(node.args)
+        and receiver(node.func.value)
+    )
+
+
+def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
+    if source.module is None or not handles_jobs(source):
+        return
+    for node, field in status_reads(source):
+        what = f"condition `{field}`" if field in CONDITION_TYPES else f"`status.{field}`"
+        args = {"what": what, "phase": PHASE_OF[field]}
+        yield Violation(source.span(node), args, obj=source.scope_of(node))
