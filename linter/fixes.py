@@ -193,24 +193,22 @@ def _verify(
     if len(new_problems) > len(problems):
         return f"the fixed text would not parse ({new_problems[-1]})"
     old = {f.fingerprint for f in before}
-    # A fix that turns an object into another kind (Job → Pod) changes the fingerprints of
-    # the findings that stay on it (JP207 in its pod spec): those are not new findings.
+    # A finding whose fingerprint changed without being new: it stays on an object the fix
+    # rewrote (Job → Pod), or in a function the fix renamed (build_job → build_pod), or its
+    # message names something the fix changed. Such a finding stands in for one of the same
+    # rule that vanished; only findings beyond those count as new.
     kept = {f.fingerprint for f in after}
-    moved = Counter(_same_finding(f) for f in before if f.fingerprint not in kept)
+    vanished = Counter(f.rule_id for f in before if f.fingerprint not in kept)
     for finding in after:
         if finding.fingerprint in old:
             continue
-        if moved[_same_finding(finding)] > 0:
-            moved[_same_finding(finding)] -= 1
+        if vanished[finding.rule_id] > 0:
+            vanished[finding.rule_id] -= 1
             continue
         if finding.rule_id < "JP100":
             return f"the fixed text would not parse ({finding.message})"
         return f"the fix would add a finding: {finding.rule_id} {finding.message}"
     return None
-
-
-def _same_finding(f: Finding) -> tuple[str, str, str | None, str | None]:
-    return f.rule_id, f.message, f.obj.namespace if f.obj else None, f.obj.name if f.obj else None
 
 
 class _Guard:

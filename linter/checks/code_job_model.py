@@ -10,11 +10,11 @@ from typing import Literal
 import libcst as cst
 from pydantic import BaseModel, Field
 
-from linter import code_jobs
+from linter import code_jobs, kube_client
 from linter.context import CheckContext
-from linter.findings import Fix, FixSafety, Span, Violation
+from linter.findings import Edit, Fix, FixSafety, Span, Violation
 from linter.python_edits import NotRewritable, import_edits
-from linter.sources.python import PythonSource
+from linter.sources.python import PythonSource, walk
 
 TARGET = "python"
 _THIN = "is a thin wrapper around one Pod: build the Pod itself and let the Task own it"
@@ -42,6 +42,7 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
             continue
         try:
             conversion = code_jobs.convert(source, job)
+            conversion.edits.extend(_return_annotation(source, job))
             edits = conversion.edits + import_edits(
                 source,
                 conversion.edits,
@@ -73,3 +74,24 @@ def _head(source: PythonSource, job: code_jobs.CodeJob) -> Span:
         return source.span(job.node.func)
     member = job.fields.members["kind"][0]
     return source.span(member)
+
+
+def _return_annotation(source: PythonSource, job: code_jobs.CodeJob) -> list[Edit]:
+    """`-> client.V1Job` of the function that returns this Job right away becomes
+    `-> client.V1Pod`: the annotation follows what the function now builds."""
+    if job.is_dict or source.module is None:
+        return []
+    for function in walk(source.module):
+        if not isinstance(function, cst.FunctionDef) or function.returns is None:
+            continue
+        returns = [n for n in walk(function.body) if isinstance(n, cst.Return)]
+        if not any(r.value is job.node for r in returns):
+            continue
+        annotation = function.returns.annotation
+        found = kube_client.symbol(source, annotation)
+        if found is None or found.name != "V1Job":
+            return []
+        name = annotation.attr if isinstance(annotation, cst.Attribute) else annotation
+        span = source.span(name)
+        return [Edit(span.start, span.end, "V1Pod")]
+    return []

@@ -1,7 +1,8 @@
 """Controller code reading a Job's status (succeeded, failed, active, conditions Complete
 or Failed). A Pod has none of it: its phase says the same, by DESIGN.md's mapping, which
-the finding gives. Only files that handle Jobs are read (BatchV1Api Job calls, Job
-models or manifests, kopf handlers on Jobs)."""
+the finding gives. Only files that handle Jobs or the Task's Pods are read (BatchV1Api
+Job calls, CoreV1Api Pod calls, Job or Pod models and manifests, kopf handlers on Jobs):
+elsewhere `status.succeeded` is some other system's."""
 
 from __future__ import annotations
 
@@ -49,6 +50,13 @@ def handles_jobs(source: PythonSource) -> bool:
 
     return bool(
         batch_api_call.job_uses(source)
+        # Pod calls too: status read from a Pod (after a migration of the calls) is
+        # just as wrong, a Pod has no succeeded/failed counters.
+        or any(
+            use.method.endswith(("_namespaced_pod", "_namespaced_pod_status"))
+            for use in kube_client.client_index(source).uses
+        )
+        or code_jobs.builds_pods(source)
         or code_jobs.code_jobs(source)
         or any(p.rsplit(".", 1)[-1] in _JOB_STATUS_MODELS for p in source.imports.values())
         or _mentions_job_model(source)
@@ -71,9 +79,18 @@ def status_reads(
 ) -> Iterator[tuple[cst.CSTNode, str]]:
     """(node, field) for every read of Job status: `x.status.succeeded`,
     `status["failed"]`, `status.get("active")`, a comparison with "Complete"/"Failed"."""
+    from linter.checks.kopf_job_handler import job_handlers
+
     assert source.module is not None
+    # In a kopf handler on Jobs every key read is the Job's: `new`, `old`, `body["status"]`
+    # and `(new or {})` all hold Job status without being called `status`.
+    handlers = [source.span(h.function) for h in job_handlers(source)]
     for node in walk(source.module):
         found = _status_read(node)
+        if found is None and handlers:
+            span = source.span(node)
+            if any(h.start <= span.start and span.end <= h.end for h in handlers):
+                found = _key_read(node)
         if found is None:
             continue
         if within is not None:
@@ -108,6 +125,18 @@ def _status_read(node: cst.CSTNode) -> str | None:
             if isinstance(value, str) and value in CONDITION_TYPES and _mentions_type(sides):
                 return value
     return None
+
+
+def _key_read(node: cst.CSTNode) -> str | None:
+    """A status field read from any receiver: `x["succeeded"]`, `x.get("failed")`."""
+    key: cst.BaseExpression | None = None
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        key = index.value if isinstance(index, cst.Index) else None
+    elif _is_get(node) and isinstance(node, cst.Call):
+        key = node.args[0].value
+    value = code_jobs.literal(key)
+    return value if isinstance(value, str) and value in STATUS_FIELDS else None
 
 
 def _is_status(node: cst.BaseExpression) -> bool:
