@@ -116,3 +116,32 @@ def test_suppressions_in_helm_templates_and_unused_ones(repo: Path) -> None:
     assert code == 1
     assert '# job2pod: ignore[JP101]\n  - apiGroups: [""]' not in (repo / "role.yaml").read_text()
     assert run("check", ".")[0] == 0
+
+
+CONTROLLER = """\
+from kubernetes import client
+
+batch = client.BatchV1Api()
+
+
+def start(ns, body):
+    batch.create_namespaced_job(ns, body)  # job2pod: ignore[batch-api-job-call]
+    # job2pod: ignore[JP501]
+    batch.delete_namespaced_job("t", ns)
+    # job2pod: ignore[JP507]
+    batch.read_namespaced_job("t", ns)
+"""
+
+
+def test_suppressions_in_python_code(repo: Path) -> None:
+    """Python comments suppress like YAML ones: by id or name, at the end of the line or
+    alone above it; the one that silences nothing is JP010, and its fix removes it."""
+    (repo / "controller.py").write_text(CONTROLLER)
+    code, out = run("check", "--format", "json", ".")
+    assert code == 1
+    assert codes(out) == [("JP010", 10), ("JP501", 11)]
+    (repo / "other.py").write_text("# job2pod: ignore-file[JP5]\n" + CONTROLLER)
+    code, out = run("check", "--format", "json", "other.py")
+    assert [c for c, _ in codes(out)] == ["JP010"], "ignore-file silences every JP5xx"
+    run("fix", "controller.py")
+    assert "ignore[JP507]" not in (repo / "controller.py").read_text()

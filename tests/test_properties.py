@@ -6,6 +6,8 @@ so CI is reproducible; `pytest -m slow` runs it (and .ci/run runs everything).
 
 from __future__ import annotations
 
+import ast
+
 import sys
 from pathlib import Path
 
@@ -245,6 +247,21 @@ CONTROLLER = st.builds(
                 "class Reconciler:",
                 "    def __init__(self, api: 'BatchV1Api') -> None:",
                 "        self.api = api",
+                "import kopf",
+                "from kubernetes.client import BatchV1Api, V1Job, V1JobSpec, V1PodTemplateSpec, V1PodSpec",
+                "job = V1Job(spec=V1JobSpec(backoff_limit=0, template=V1PodTemplateSpec("
+                "spec=V1PodSpec(restart_policy='Never', containers=[]))))",
+                "job = client.V1Job(\n    metadata=client.V1ObjectMeta(name='t'),\n"
+                "    spec=client.V1JobSpec(\n        backoff_limit=0,\n"
+                "        template=client.V1PodTemplateSpec(\n"
+                "            spec=client.V1PodSpec(restart_policy='Never', containers=[]),\n"
+                "        ),\n    ),\n)",
+                "batch = BatchV1Api()",
+                "@kopf.on.event('batch', 'v1', 'jobs')",
+                "def handler(status, **_):",
+                "    return status.get('succeeded')",
+                "rule = client.V1PolicyRule(api_groups=['batch'], resources=['jobs'])",
+                "pods = core.list_namespaced_pod(ns, label_selector='job-name=x')",
                 "x = (",
                 "# job2pod: ignore[JP501]",
                 "\tbad indent",
@@ -261,6 +278,8 @@ def test_generated_python_never_raises(source: str) -> None:
     check_text("gen.py", source, RULES, "python")
     once = fix_text("gen.py", source, RULES, "python", unsafe=True)
     assert fix_text("gen.py", once.fixed, RULES, "python", unsafe=True).fixed == once.fixed
+    if once.changed:
+        ast.parse(once.fixed)
 
 
 @pytest.mark.slow
