@@ -7,7 +7,6 @@ so CI is reproducible; `pytest -m slow` runs it (and .ci/run runs everything).
 from __future__ import annotations
 
 import ast
-
 import sys
 from pathlib import Path
 

@@ -16,9 +16,7 @@ STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
 
 def _stdlib_files() -> list[Path]:
-    return sorted(
-        p for p in STDLIB.rglob("*.py") if "site-packages" not in p.parts and p.is_file()
-    )
+    return sorted(p for p in STDLIB.rglob("*.py") if "site-packages" not in p.parts and p.is_file())
 
 
 # Every rule on every file, past the prefilter, for a fixed sample (LibCST takes a while):
