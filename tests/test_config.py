@@ -134,3 +134,13 @@ def test_rename_map_replaces_the_rules_map_and_their_triggers(repo: Path) -> Non
         "task.yaml:4:10: JP303 [resource-job-name-field] Task t holds `status.runnerJob`"
     )
     assert "jobName" not in out
+
+
+def test_identifier_renames_reach_the_python_rule_and_its_prefilter(repo: Path) -> None:
+    (repo / ".job2pod.yaml").write_text("identifier-renames: {launch_job: launch_pod}\n")
+    (repo / "runner.py").write_text("import kopf\n\n\ndef launch_job(spec):\n    return spec\n")
+    code, out = run("check", "--select", "JP505", "runner.py")
+    assert code == 1
+    assert out.startswith(
+        "runner.py:4:5: JP505 [job-name-field-in-code] function `launch_job` names the Task's Job"
+    )
