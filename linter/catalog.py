@@ -54,6 +54,7 @@ class Rule:
     fix: RuleFix
     docs: Mapping[str, str]
     origin: str
+    exclude_kinds: frozenset[str] = frozenset()
     _params: list[BaseModel] = field(default_factory=list, compare=False, repr=False)
 
     @property
@@ -78,6 +79,8 @@ class Rule:
         return self._params[0]
 
     def applies_to(self, kind: str | None) -> bool:
+        if kind in self.exclude_kinds:
+            return False
         return self.kinds is None or kind in self.kinds
 
     def triggered_by(self, data: bytes) -> bool:
@@ -141,6 +144,7 @@ def parse_rule(data: Any, origin: str, checks: Sequence[str]) -> Rule:
         raw_params=data.get("params", {}),
         language=scope["language"],
         kinds=frozenset(kinds) if kinds else None,
+        exclude_kinds=frozenset(scope.get("exclude_kinds", ())),
         triggers=tuple(t.encode() for t in data.get("triggers", [])),
         severity=Severity(data["severity"]),
         enabled=data.get("enabled", True),

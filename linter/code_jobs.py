@@ -32,7 +32,6 @@ from linter.python_edits import (
 )
 from linter.sources.python import PythonSource, walk
 
-JOB_MODELS = ("V1Job", "V1JobSpec", "V1JobTemplateSpec")
 # lightkube and kr8s Jobs are reported, never rewritten: their APIs do not map one to one.
 OTHER_JOB_CLASSES = ("Job",)
 _CAMEL = re.compile(r"_([a-z0-9])")
@@ -132,57 +131,47 @@ def _find(source: PythonSource) -> Iterator[CodeJob]:
     assert source.module is not None
     cronjob_specs: set[int] = set()
     inside_jobs: set[int] = set()
+    # Pre-order: a V1Job (or a V1JobTemplateSpec) comes before the V1JobSpec inside it.
     for node in walk(source.module):
-        if isinstance(node, cst.Call):
-            model = _model(source, node.func)
-            if model is None:
-                continue
-            library, name = model
-            if library != "kubernetes" and name in OTHER_JOB_CLASSES:
-                yield CodeJob(node, name, fields_of(node), None, None, None, library=library)
-                continue
-            if name == "V1JobTemplateSpec":
-                spec = _model_call(source, fields_of(node).value("spec"), "V1JobSpec")
-                if spec is not None:
-                    cronjob_specs.add(id(spec))
-            if name == "V1Job":
-                job = _model_job(source, node, name)
-                if job.spec is not None:
-                    inside_jobs.add(id(job.spec.node))
-                yield job
-            elif name == "V1JobSpec" and id(node) not in inside_jobs:
-                spec_fields = fields_of(node)
-                template = _model_call(source, spec_fields.value("template"), "V1PodTemplateSpec")
-                template_fields = fields_of(template) if template is not None else None
-                pod_spec = _model_call(
-                    source, template_fields.value("spec") if template_fields else None, "V1PodSpec"
-                )
-                yield CodeJob(
-                    node,
-                    name,
-                    spec_fields,
-                    spec_fields,
-                    template_fields,
-                    fields_of(pod_spec) if pod_spec is not None else None,
-                    in_cronjob=id(node) in cronjob_specs,
-                )
-        elif isinstance(node, cst.Dict):
+        if isinstance(node, cst.Dict):
             manifest = _dict_job(node)
             if manifest is not None:
                 yield manifest
+            continue
+        if not isinstance(node, cst.Call):
+            continue
+        model = _model(source, node.func)
+        if model is None:
+            continue
+        library, name = model
+        if library != "kubernetes":
+            if name in OTHER_JOB_CLASSES:
+                yield CodeJob(node, name, fields_of(node), None, None, None, library=library)
+        elif name == "V1JobTemplateSpec":
+            spec = _model_call(source, fields_of(node).value("spec"), "V1JobSpec")
+            if spec is not None:
+                cronjob_specs.add(id(spec))
+        elif name == "V1Job":
+            fields = fields_of(node)
+            spec = _model_call(source, fields.value("spec"), "V1JobSpec")
+            if spec is not None:
+                inside_jobs.add(id(spec))
+            yield _model_job(source, node, name, fields, spec)
+        elif name == "V1JobSpec" and id(node) not in inside_jobs:
+            job = _model_job(source, node, name, fields_of(node), node)
+            job.in_cronjob = id(node) in cronjob_specs
+            yield job
 
 
 def _model(source: PythonSource, func: cst.BaseExpression) -> tuple[str, str] | None:
+    """(library, class) of a client model class: "kubernetes" for the official client and
+    its asyncio port alike."""
     found = kube_client.symbol(source, func)
     if found is None:
         return None
-    if found.library in kube_client.CLIENT_LIBRARIES and found.name in JOB_MODELS:
-        return "kubernetes", found.name
-    if found.library in kube_client.OTHER_LIBRARIES and found.name in OTHER_JOB_CLASSES:
-        return found.library, found.name
     if found.library in kube_client.CLIENT_LIBRARIES:
         return "kubernetes", found.name
-    return None
+    return found.library, found.name
 
 
 def _model_call(
@@ -190,14 +179,16 @@ def _model_call(
 ) -> cst.Call | None:
     if isinstance(node, cst.Call):
         model = _model(source, node.func)
-        if model is not None and model[1] == name:
+        if model is not None and model == ("kubernetes", name):
             return node
     return None
 
 
-def _model_job(source: PythonSource, node: cst.Call, name: str) -> CodeJob:
-    fields = fields_of(node)
-    spec = _model_call(source, fields.value("spec"), "V1JobSpec")
+def _model_job(
+    source: PythonSource, node: cst.Call, name: str, fields: Fields, spec: cst.Call | None
+) -> CodeJob:
+    """The Job of a `V1Job` call (or of a V1JobSpec built on its own, `spec` = `node`),
+    followed down to its pod spec as far as the models are written inline."""
     spec_fields = fields_of(spec) if spec is not None else None
     template = _model_call(
         source, spec_fields.value("template") if spec_fields else None, "V1PodTemplateSpec"
@@ -293,6 +284,8 @@ def convert(source: PythonSource, job: CodeJob) -> Conversion:
     assert spec is not None and template is not None and pod_spec is not None
     if job.fields.dynamic:
         raise NotRewritable(f"the Job has {job.fields.dynamic}")
+    if job.model == "V1JobSpec":
+        raise NotRewritable("the V1JobSpec is built apart from its V1Job: rewrite them by hand")
     conversion = Conversion()
     if isinstance(job.node, cst.Call):
         func = job.node.func

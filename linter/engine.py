@@ -31,6 +31,10 @@ DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 # A UTF-16/32 file holds no ASCII token as bytes: it is decoded before the prefilter reads it.
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _FIELD = re.compile(r"\{(\w+)\}")
+# `kind: Job`, `"kind": "Job"`, `{kind: Job, …}`, or `kind: {{ … }}` (a kind the scan
+# cannot read). A `kind:` key with a nested value (a CRD schema's property) holds none.
+_KIND = re.compile(rb"""kind["']?[ \t]*:[ \t]*["']?([A-Za-z][A-Za-z0-9]*|\{\{)""")
+_SUPPRESSION_MARK = b"job2pod:"
 LANGUAGES_OF = {"any": ("yaml", "python")}
 PROBLEM_CHECK = "source_problem"
 UNUSED_SUPPRESSION_CHECK = "unused_suppression"
@@ -109,16 +113,40 @@ def check_bytes(
     # it is either checked or reported undecodable, never silently skipped.
     wide = data.startswith(_WIDE_BOMS) or b"\x00" in data
     gates = ruleset.gates.get(language, [])
-    if ruleset.prefilter and not wide and not any(r.triggered_by(data) for r in gates):
+    if ruleset.prefilter and not wide and not triggered(data, gates):
         return FileReport(path, [], False)
     try:
         text = decode(data).text
     except UndecodableError as exc:
         return FileReport(path, _problem(path, ruleset, "undecodable", str(exc)), False)
     utf8 = text.encode("utf-8", "surrogatepass") if wide else data
-    if ruleset.prefilter and wide and not any(r.triggered_by(utf8) for r in gates):
-        return FileReport(path, [], False)
+    if ruleset.prefilter:
+        hit = triggered(utf8, gates)
+        if not hit or (language == "yaml" and not _kinds_wanted(utf8, hit)):
+            return FileReport(path, [], False)
     return FileReport(path, _check(path, text, utf8, language, ruleset), True)
+
+
+def triggered(data: bytes, rules: Sequence[Rule]) -> list[Rule]:
+    """The rules whose trigger tokens `data` holds; each distinct token is searched once
+    (the Job rules share theirs)."""
+    present = {t for t in {t for r in rules for t in r.triggers} if t in data}
+    return [r for r in rules if not r.triggers or not present.isdisjoint(r.triggers)]
+
+
+def _kinds_wanted(data: bytes, triggered: Sequence[Rule]) -> bool:
+    """Whether a rule the file's tokens let through looks at a kind the file holds. A line
+    scan for `kind:` decides it before any YAML is parsed: a big CRD that mentions "Job"
+    in a description, or a RoleBinding beside its Role's name, is not parsed for the Job
+    and Role rules. A kind the scan cannot read (a template, no `kind:` at all: a patch
+    file) counts as any kind. A file with a suppression comment is always parsed: an
+    unused suppression is reported wherever the token prefilter lets the file through."""
+    if _SUPPRESSION_MARK in data:
+        return True
+    held = _KIND.findall(data)
+    if not held or b"{{" in held:
+        return True
+    return any(rule.applies_to(kind.decode()) for rule in triggered for kind in set(held))
 
 
 def oversized(path: str, size: int, ruleset: RuleSet) -> FileReport:
@@ -135,11 +163,9 @@ def check_text(path: str, text: str, ruleset: RuleSet, language: str) -> list[Fi
 def _check(path: str, text: str, utf8: bytes, language: str, ruleset: RuleSet) -> list[Finding]:
     from linter.suppressions import Suppressions, comment_suppressions
 
-    rules = [
-        r
-        for r in ruleset.rules_for(path, language)
-        if not ruleset.prefilter or r.triggered_by(utf8)
-    ]
+    rules = ruleset.rules_for(path, language)
+    if ruleset.prefilter:
+        rules = triggered(utf8, rules)
     lines = LineIndex(text)
     suppressions = Suppressions(comment_suppressions(text))
     kept: list[tuple[Rule, ObjectId | None, Violation]] = []

@@ -35,6 +35,13 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
             continue
         obj = source.scope_of(job.node)
         what = _described(job)
+        if job.library != "kubernetes":
+            verdict = (
+                f"is found, not rewritten ({job.library}'s API does not map one to one): "
+                f"if it wraps a single Pod, create a {job.library} Pod instead"
+            )
+            yield Violation(_head(source, job), {"model": what, "verdict": verdict}, obj=obj)
+            continue
         reasons = code_jobs.blockers(job)
         if reasons:
             verdict = "stays a Job: a Pod cannot express " + "; ".join(reasons)
