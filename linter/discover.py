@@ -58,10 +58,19 @@ def _join(base: str, rel: str) -> str:
 def _walk(root: str) -> Iterator[str]:
     """Files below `root` with a known suffix, relative to it, sorted."""
     listed = _git_files(root)
-    rels = listed if listed is not None else list(_walk_tree(root))
+    # A tree walk knows from the directory entries which files are plain (no stat call);
+    # git's list and symlinks are looked at one by one.
+    plain: set[str] = set()
+    if listed is None:
+        walked = list(_walk_tree(root))
+        plain = {rel for rel, is_plain in walked if is_plain}
+        listed = [rel for rel, _ in walked]
     real_root = os.path.realpath(root)
-    for rel in sorted(rels):
+    for rel in sorted(listed):
         if not rel.lower().endswith(_SUFFIXES):
+            continue
+        if rel in plain:
+            yield rel
             continue
         full = os.path.join(root, rel)
         if os.path.islink(full) and not _inside(os.path.realpath(full), real_root):
@@ -87,7 +96,8 @@ def _git_files(root: str) -> list[str] | None:
     return [os.fsdecode(p) for p in out.split(b"\0") if p]
 
 
-def _walk_tree(root: str) -> Iterator[str]:
+def _walk_tree(root: str) -> Iterator[tuple[str, bool]]:
+    """(path, is a plain file) below `root` for the known suffixes."""
     stack = [""]
     while stack:
         rel_dir = stack.pop()
@@ -101,4 +111,4 @@ def _walk_tree(root: str) -> Iterator[str]:
                 if entry.name != ".git":
                     stack.append(rel)
             elif entry.name.lower().endswith(_SUFFIXES):
-                yield rel
+                yield rel, entry.is_file(follow_symlinks=False)

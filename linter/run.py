@@ -7,6 +7,7 @@ so the output is the same whatever the number of jobs.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import sys
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from linter.cache import ResultCache
 from linter.engine import RuleSet, check_bytes, language_of, oversized
-from linter.findings import Finding
+from linter.findings import Finding, Fix
 
 POOL_THRESHOLD = 200
 PROGRESS_THRESHOLD = 300
@@ -57,7 +58,17 @@ def _check_one(path: str) -> tuple[str, list[Finding], int, int, str | None]:
     except OSError as exc:
         return path, [], 0, 0, f"cannot read {path}: {exc.strerror}"
     report = check_bytes(path, data, _ruleset, language=language_for(path))
-    return path, report.findings, stat.st_size, stat.st_mtime_ns, None
+    return path, [_without_edits(f) for f in report.findings], stat.st_size, stat.st_mtime_ns, None
+
+
+def _without_edits(finding: Finding) -> Finding:
+    """`check` and `baseline` report whether a finding is fixable, never apply the fix:
+    its edits (a whole lifted pod spec for JP201) would only cost memory in the main
+    process, pickling between processes and room in the cache. `fix` re-checks the text."""
+    fix = finding.fix
+    if fix is None or not fix.edits:
+        return finding
+    return dataclasses.replace(finding, fix=Fix((), fix.safety, fix.title))
 
 
 def check_files(
