@@ -193,9 +193,9 @@ def check(
     cache_dir: str,
 ) -> None:
     """Check PATHS (files, directories, or - for stdin) and report findings."""
-    from linter import run
+    from linter import reporters, run
     from linter.engine import check_bytes
-    from linter.reporters import Report, reporter
+    from linter.reporters import Report
 
     cache_root = None if no_cache else Path(cache_dir)
     options = _options(paths, config, select, ignore, fail_on=fail_on, output_format=output_format)
@@ -242,11 +242,12 @@ def check(
         color=output is None and output_format == "text" and _color(color, sys.stdout),
         statistics=statistics,
     )
-    text = reporter(output_format)(report)
+    pieces = reporters.chunks(output_format, report)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        with open(output, "w", encoding="utf-8") as out:
+            out.writelines(pieces)
     else:
-        sys.stdout.write(text)
+        sys.stdout.writelines(pieces)
     sys.exit(EXIT_FINDINGS if _fails(findings, fail_on) else EXIT_CLEAN)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from linter.catalog import Rule
@@ -28,3 +28,11 @@ def reporter(name: str) -> Callable[[Report], str]:
     module = importlib.import_module(f"linter.reporters.{name}")
     render: Callable[[Report], str] = module.render
     return render
+
+
+def chunks(name: str, report: Report) -> Iterable[str]:
+    """The output in pieces, for writing as it is made: a reporter with `render_lines`
+    (text: a line a finding) never holds a whole run's output in memory."""
+    module = importlib.import_module(f"linter.reporters.{name}")
+    lines: Callable[[Report], Iterable[str]] | None = getattr(module, "render_lines", None)
+    return lines(report) if lines is not None else [reporter(name)(report)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 
 from linter.findings import FixSafety, Severity
 from linter.reporters import Report
@@ -15,15 +16,19 @@ def _paint(text: str, code: str, color: bool) -> str:
 
 
 def render(report: Report) -> str:
-    lines = []
+    return "".join(render_lines(report))
+
+
+def render_lines(report: Report) -> Iterator[str]:
+    """Each line with its newline, as it is made."""
     for f in report.findings:
         where = _paint(f"{f.path}:{f.start.line}:{f.start.column}:", "1", report.color)
         rule = _paint(f.rule_id, _COLORS[f.severity], report.color)
-        lines.append(f"{where} {rule} [{f.rule_name}] {f.message}")
+        yield f"{where} {rule} [{f.rule_name}] {f.message}\n"
     if report.statistics:
-        lines.extend(statistics(report))
-    lines.append(summary(report))
-    return "\n".join(lines) + "\n"
+        for row in statistics(report):
+            yield row + "\n"
+    yield summary(report) + "\n"
 
 
 def statistics(report: Report) -> list[str]:
