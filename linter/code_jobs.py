@@ -25,9 +25,9 @@ from linter.python_edits import (
     NotRewritable,
     append_member,
     apply_within,
-    dedent,
     has_multiline_string,
     line_indent,
+    reindent,
     replace_string_content,
 )
 from linter.sources.python import PythonSource, walk
@@ -131,8 +131,24 @@ def _find(source: PythonSource) -> Iterator[CodeJob]:
     assert source.module is not None
     cronjob_specs: set[int] = set()
     inside_jobs: set[int] = set()
-    # Pre-order: a V1Job (or a V1JobTemplateSpec) comes before the V1JobSpec inside it.
+    # A patch's body is a change to a Job that exists, not a Job being built.
+    patches: set[int] = set()
+    # Pre-order: a call comes before its arguments, a V1Job (or a V1JobTemplateSpec)
+    # before the V1JobSpec inside it.
     for node in walk(source.module):
+        if id(node) in patches:
+            if isinstance(node, cst.Call):
+                spec = fields_of(node).value("spec")
+                inside_jobs.add(id(spec))
+            continue
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value.startswith("patch_")
+        ):
+            body = patch_body(node)
+            if body is not None:
+                patches.add(id(body))
         if isinstance(node, cst.Dict):
             manifest = _dict_job(node)
             if manifest is not None:
@@ -290,8 +306,8 @@ def convert(source: PythonSource, job: CodeJob) -> Conversion:
     if isinstance(job.node, cst.Call):
         func = job.node.func
         name = func.attr if isinstance(func, cst.Attribute) else func
-        if not isinstance(name, cst.Name):
-            raise NotRewritable("the model class is not a plain name")
+        if not isinstance(name, cst.Name) or name.value != "V1Job":
+            raise NotRewritable("V1Job is imported under another name")
         span = source.span(name)
         conversion.edits.append(Edit(span.start, span.end, "V1Pod"))
     for key, old, new in (("apiVersion", "batch/v1", "v1"), ("kind", "Job", "Pod")):
@@ -401,10 +417,11 @@ def _lift_pod_spec(
     where = source.span(pod_spec.node)
     text = apply_within(source.text[where.start : where.end], where.start, inner)
     if not has_multiline_string(pod_spec.node):
-        width = len(line_indent(source, where.start)) - len(
-            line_indent(source, source.span(spec_value).start)
+        text = reindent(
+            text,
+            line_indent(source, where.start),
+            line_indent(source, source.span(spec_value).start),
         )
-        text = dedent(text, width)
     target = source.span(spec_value)
     return Edit(target.start, target.end, text)
 

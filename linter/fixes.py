@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import itertools
 import os
 import re
 import tempfile
@@ -226,6 +227,12 @@ class _Guard:
             self.shared = [(s.start, s.end) for s in source.shared]
 
     def refuses(self, fix: Fix) -> str | None:
+        ordered = sorted(fix.edits, key=lambda e: (e.start, e.end))
+        # Within one fix, insertions at one offset apply in the fix's order; only a span
+        # that starts inside the one before it cannot be applied.
+        if any(b.start < a.end for a, b in itertools.pairwise(ordered)):
+            # A check's bug, never the user's: reported as a fix not applied, not a crash.
+            return "the fix's own edits overlap"
         for edit in fix.edits:
             for start, end in self.templates:
                 inside = edit.start <= start and end <= edit.end

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import libcst as cst
 
 from linter.findings import Edit, Span
-from linter.sources.python import PythonSource, walk
+from linter.sources.python import PythonSource, dotted_name, walk
 
 _INDENT = re.compile(r"[ \t]*")
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -78,18 +78,15 @@ def _code(node: cst.CSTNode) -> str:
     return cst.Module(body=[]).code_for_node(node)
 
 
-def dedent(text: str, width: int) -> str:
-    """Remove `width` columns of indentation from every line after the first (the lines
-    that have them: a line indented less is left as it is)."""
-    if width <= 0:
+def reindent(text: str, old: str, new: str) -> str:
+    """Every line after the first that starts with the indentation `old` starts with `new`
+    instead (spaces or tabs, as the file has them); other lines are left as they are."""
+    if old == new or not old.startswith(new):
         return text
     lines = text.splitlines(keepends=True)
     out = [lines[0]]
     for line in lines[1:]:
-        if line.startswith(" " * width):
-            out.append(line[width:])
-        else:
-            out.append(line)
+        out.append(new + line[len(old) :] if line.startswith(old) else line)
     return "".join(out)
 
 
@@ -127,6 +124,13 @@ def name_uses(source: PythonSource) -> dict[str, list[Span]]:
         node = stack.pop()
         if isinstance(node, (cst.Import, cst.ImportFrom)):
             continue
+        if isinstance(node, cst.Annotation):
+            # A string annotation (`-> "V1Job"`) uses the names it spells.
+            for string in walk(node):
+                if isinstance(string, cst.SimpleString):
+                    value = string.evaluated_value
+                    for name in _NAME.findall(value if isinstance(value, str) else ""):
+                        found.setdefault(name, []).append(source.span(string))
         if isinstance(node, cst.Name):
             found.setdefault(node.value, []).append(source.span(node))
         elif isinstance(node, cst.Attribute):
@@ -181,45 +185,84 @@ def import_edits(
     leaves its import list. Raises NotRewritable when a needed name cannot be imported in
     the file's style."""
     statements = _from_imports(source)
+    # Names imported only for type checkers do not exist when the code runs.
+    typing_only = _type_checking_imports(source)
     bound = {
         _alias_local(a)
         for s in statements
-        if not isinstance(s.names, cst.ImportStar)
+        if not isinstance(s.names, cst.ImportStar) and id(s) not in typing_only
         for a in s.names
     }
     removals: dict[int, tuple[cst.ImportFrom, list[cst.ImportAlias]]] = {}
+    for name in dropped:
+        for statement, alias in _find_aliases(statements, name):
+            local = _alias_local(alias)
+            if local is not None and not used_after(source, local, edits):
+                _add_removal(removals, statement, alias)
     result: list[Edit] = []
     for old, new in renames.items():
-        found = _find_alias(statements, old)
-        if found is None:
-            continue
-        statement, alias = found
-        if alias.asname is not None:
-            raise NotRewritable(f"`{old}` is imported under another name")
-        if new in bound:
-            if not used_after(source, old, edits):
-                removals.setdefault(id(statement), (statement, []))[1].append(alias)
-            continue
-        if used_after(source, old, edits):
-            result.append(_insert_alias(source, statement, new))
-        else:
-            result.append(Edit(*_span_tuple(source.span(alias.name)), new))
-        bound.add(new)
-    for name in dropped:
-        found = _find_alias(statements, name)
-        if found is None or used_after(source, name, edits):
-            continue
-        statement, alias = found
-        removals.setdefault(id(statement), (statement, []))[1].append(alias)
+        # Every import of the name: a `try:` import and its `except ImportError:` fallback.
+        for statement, alias in _find_aliases(statements, old):
+            if alias.asname is not None:
+                raise NotRewritable(f"`{old}` is imported under another name")
+            if new in bound:
+                if not used_after(source, old, edits):
+                    _add_removal(removals, statement, alias)
+            elif used_after(source, old, edits):
+                result.append(_insert_alias(source, statement, new, removals))
+            else:
+                result.append(Edit(*_span_tuple(source.span(alias.name)), new))
+        if _find_aliases(statements, old):
+            bound.add(new)
     for statement, aliases in removals.values():
         result.extend(_remove_aliases(source, statement, aliases))
-    return result
+    return _joined(result)
 
 
-def _insert_alias(source: PythonSource, statement: cst.ImportFrom, name: str) -> Edit:
-    """`name` added to the import list: in order when the list is sorted, else last."""
+def _joined(edits: list[Edit]) -> list[Edit]:
+    """An insertion where a removal starts becomes that removal's replacement text (two
+    edits at one offset would overlap)."""
+    insertions = {e.start: e for e in edits if e.start == e.end}
+    out = []
+    for edit in edits:
+        if edit.start == edit.end:
+            continue
+        added = insertions.pop(edit.start, None)
+        out.append(Edit(edit.start, edit.end, added.text + edit.text) if added else edit)
+    return out + list(insertions.values())
+
+
+def _type_checking_imports(source: PythonSource) -> set[int]:
+    assert source.module is not None
+    found: set[int] = set()
+    for node in walk(source.module):
+        if isinstance(node, cst.If) and dotted_name(node.test) in (
+            "TYPE_CHECKING",
+            "typing.TYPE_CHECKING",
+        ):
+            found.update(id(n) for n in walk(node.body) if isinstance(n, cst.ImportFrom))
+    return found
+
+
+def _add_removal(
+    removals: dict[int, tuple[cst.ImportFrom, list[cst.ImportAlias]]],
+    statement: cst.ImportFrom,
+    alias: cst.ImportAlias,
+) -> None:
+    removals.setdefault(id(statement), (statement, []))[1].append(alias)
+
+
+def _insert_alias(
+    source: PythonSource,
+    statement: cst.ImportFrom,
+    name: str,
+    removals: Mapping[int, tuple[cst.ImportFrom, list[cst.ImportAlias]]],
+) -> Edit:
+    """`name` added to the import list, beside a name that stays: in order when the list
+    is sorted, else after the last name that stays."""
     assert not isinstance(statement.names, cst.ImportStar)
-    names = list(statement.names)
+    leaving = removals.get(id(statement), (statement, []))[1]
+    names = [a for a in statement.names if all(a is not r for r in leaving)]
     locals_ = [_alias_local(a) or "" for a in names]
     if locals_ == sorted(locals_):
         for alias, local in zip(names, locals_, strict=True):
@@ -229,26 +272,33 @@ def _insert_alias(source: PythonSource, statement: cst.ImportFrom, name: str) ->
                     newline = newline_at(source, start)
                     return Edit(start, start, f"{name},{newline}{line_indent(source, start)}")
                 return Edit(start, start, f"{name}, ")
-    end = source.span(names[-1]).end
-    return Edit(end, end, f", {name}")
+    last = source.span(names[-1])
+    first = source.span(statement.names[0])
+    if any(c in source.text[first.start : source.span(statement.names[-1]).start] for c in "\r\n"):
+        # One name a line: the new one gets its own line, at the same indentation.
+        newline = newline_at(source, last.end)
+        return Edit(last.end, last.end, f",{newline}{line_indent(source, last.start)}{name}")
+    return Edit(last.end, last.end, f", {name}")
 
 
 def _span_tuple(span: Span) -> tuple[int, int]:
     return span.start, span.end
 
 
-def _find_alias(
-    statements: Sequence[cst.ImportFrom], local: str
-) -> tuple[cst.ImportFrom, cst.ImportAlias] | None:
+def _find_aliases(
+    statements: Sequence[cst.ImportFrom], imported: str
+) -> list[tuple[cst.ImportFrom, cst.ImportAlias]]:
+    """The `from kubernetes… import` names that import `imported` (under any alias)."""
+    found = []
     for statement in statements:
         if isinstance(statement.names, cst.ImportStar) or statement.relative:
             continue
         if _import_module(statement).split(".")[0] not in ("kubernetes", "kubernetes_asyncio"):
             continue
         for alias in statement.names:
-            if _alias_local(alias) == local:
-                return statement, alias
-    return None
+            if isinstance(alias.name, cst.Name) and alias.name.value == imported:
+                found.append((statement, alias))
+    return found
 
 
 def _remove_aliases(

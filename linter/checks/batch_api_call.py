@@ -23,6 +23,9 @@ CORE_API = "CoreV1Api"
 JOB_METHOD = re.compile(
     r"\w+_(?:namespaced_job|job_for_all_namespaces)(?:_status)?(?:_with_http_info)?\Z"
 )
+POD_METHOD = re.compile(
+    r"\w+_(?:namespaced_pod|pod_for_all_namespaces)(?:_status)?(?:_with_http_info)?\Z"
+)
 _JOB_WORD = re.compile(r"_job(?=_status|_with_http_info|_for_all_namespaces|\Z)")
 
 
@@ -54,7 +57,7 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
         return
     try:
         reason = None
-        edits = _client_edits(source, index, uses)
+        edits = client_edits(source)
     except NotRewritable as exc:
         reason, edits = str(exc), []
     holder = _first_client(source, index)
@@ -85,9 +88,12 @@ def _first_client(source: PythonSource, index: kube_client.ClientIndex) -> cst.C
     return min(nodes, key=lambda n: source.span(n).start)
 
 
-def _client_edits(
-    source: PythonSource, index: kube_client.ClientIndex, uses: list[kube_client.ApiUse]
-) -> list[Edit]:
+def client_edits(source: PythonSource) -> list[Edit]:
+    """The file-wide rewrite to CoreV1Api, or NotRewritable with the reason. JP504 offers
+    its Pod deletion only where this is offered: a delete_namespaced_pod on a client
+    that stays a BatchV1Api would fail at run time."""
+    index = kube_client.client_index(source)
+    uses = job_uses(source)
     _require_only_thin_jobs(source, index)
     edits: list[Edit] = []
     for call, cls in index.constructions:
@@ -108,8 +114,12 @@ def _client_edits(
 
 def _require_only_thin_jobs(source: PythonSource, index: kube_client.ClientIndex) -> None:
     for use in index.uses:
-        if use.api.cls.name == BATCH_API and not JOB_METHOD.match(use.method):
-            raise NotRewritable(f"the BatchV1Api also calls `{use.method}`")
+        # A Pod method on it is JP504's rewrite, waiting for this one.
+        method = use.method
+        if use.api.cls.name == BATCH_API and not (
+            JOB_METHOD.match(method) or POD_METHOD.match(method)
+        ):
+            raise NotRewritable(f"the BatchV1Api also calls `{method}`")
     for path in source.imports.values():
         if "batch_v1_api" in path.split(".")[:-1]:
             raise NotRewritable("BatchV1Api is imported from its own module")

@@ -31,7 +31,8 @@ class Params(BaseModel):
 
 def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
     for job in code_jobs.code_jobs(source):
-        if job.is_dict != (params.shape == "dict"):
+        # A CronJob's job template is the CronJob's business (JP203-JP205 look at it).
+        if job.is_dict != (params.shape == "dict") or job.in_cronjob:
             continue
         obj = source.scope_of(job.node)
         what = _described(job)
@@ -50,10 +51,13 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
         try:
             conversion = code_jobs.convert(source, job)
             conversion.edits.extend(_return_annotation(source, job))
+            # Imports follow only where the code names the models bare (`V1Job(…)`), not
+            # through a module (`client.V1Job(…)`).
+            bare = isinstance(job.node, cst.Call) and isinstance(job.node.func, cst.Name)
             edits = conversion.edits + import_edits(
                 source,
                 conversion.edits,
-                {} if job.is_dict else {"V1Job": "V1Pod"},
+                {"V1Job": "V1Pod"} if bare else {},
                 () if job.is_dict else _JOB_ONLY_MODELS,
             )
         except NotRewritable as exc:

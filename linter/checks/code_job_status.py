@@ -45,18 +45,37 @@ class Params(BaseModel):
     pass
 
 
+def handles_pods(source: PythonSource) -> bool:
+    return code_jobs.builds_pods(source) or any(
+        use.method.endswith(("_namespaced_pod", "_namespaced_pod_status"))
+        for use in kube_client.client_index(source).uses
+    )
+
+
+def api_results(source: PythonSource) -> set[str]:
+    """Names bound to what a Kubernetes API call returned (`pod = core.read_…(…)`)."""
+    assert source.module is not None
+    calls = {id(use.attribute) for use in kube_client.client_index(source).uses}
+    found: set[str] = set()
+    for node in walk(source.module):
+        if isinstance(node, cst.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0].target, node.value
+            if isinstance(value, cst.Await):
+                value = value.expression
+            if (
+                isinstance(target, cst.Name)
+                and isinstance(value, cst.Call)
+                and id(value.func) in calls
+            ):
+                found.add(target.value)
+    return found
+
+
 def handles_jobs(source: PythonSource) -> bool:
     from linter.checks import batch_api_call, kopf_job_handler
 
     return bool(
         batch_api_call.job_uses(source)
-        # Pod calls too: status read from a Pod (after a migration of the calls) is
-        # just as wrong, a Pod has no succeeded/failed counters.
-        or any(
-            use.method.endswith(("_namespaced_pod", "_namespaced_pod_status"))
-            for use in kube_client.client_index(source).uses
-        )
-        or code_jobs.builds_pods(source)
         or code_jobs.code_jobs(source)
         or any(p.rsplit(".", 1)[-1] in _JOB_STATUS_MODELS for p in source.imports.values())
         or _mentions_job_model(source)
@@ -139,6 +158,30 @@ def _key_read(node: cst.CSTNode) -> str | None:
     return value if isinstance(value, str) and value in STATUS_FIELDS else None
 
 
+def _write_targets(source: PythonSource) -> set[int]:
+    assert source.module is not None
+    found: set[int] = set()
+    for node in walk(source.module):
+        if isinstance(node, cst.Assign):
+            found.update(id(t.target) for t in node.targets)
+        elif isinstance(node, (cst.AugAssign, cst.AnnAssign)):
+            found.add(id(node.target))
+    return found
+
+
+def _root(node: cst.CSTNode) -> str | None:
+    """`job` of `job.status.succeeded`, `job["status"]["failed"]`, `job.status.get(…)`."""
+    while True:
+        if isinstance(node, cst.Name):
+            return node.value
+        if isinstance(node, (cst.Attribute, cst.Subscript)):
+            node = node.value
+        elif isinstance(node, cst.Call):
+            node = node.func
+        else:
+            return None
+
+
 def _is_status(node: cst.BaseExpression) -> bool:
     if isinstance(node, cst.Name):
         return node.value == "status"
@@ -181,9 +224,23 @@ def _is_get(
 
 
 def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
-    if source.module is None or not handles_jobs(source):
+    if source.module is None:
         return
+    # Where Jobs are handled every status read is suspect; where only Pods are (after the
+    # calls were migrated), the reads of what a Pod call returned: `pod.status.succeeded`
+    # is None forever, while a Task's own `status.get("failed")` is its own business.
+    if handles_jobs(source):
+        roots = None
+    elif handles_pods(source):
+        roots = api_results(source)
+    else:
+        return
+    written = _write_targets(source)
     for node, field in status_reads(source):
+        if id(node) in written:
+            continue
+        if roots is not None and (field in CONDITION_TYPES or _root(node) not in roots):
+            continue
         what = f"condition `{field}`" if field in CONDITION_TYPES else f"`status.{field}`"
         args = {"what": what, "phase": PHASE_OF[field]}
         yield Violation(source.span(node), args, obj=source.scope_of(node))

@@ -79,7 +79,18 @@ def check_python(source: PythonSource, params: Params, ctx: CheckContext) -> Ite
     def job_label(label: str) -> bool:
         return label in params.labels or label.startswith(prefixes)
 
+    from linter.code_jobs import code_jobs
+
+    # A Job's own selector goes with the Job (JP502 drops it, or the Job stays a Job).
+    own = [
+        source.span(selector)
+        for job in code_jobs(source)
+        if job.spec is not None and (selector := job.spec.value("selector")) is not None
+    ]
     for node, field, label in _code_selectors(source):
+        span = source.span(node)
+        if any(o.start <= span.start and span.end <= o.end for o in own):
+            continue
         if job_label(label):
             args = {"field": field, "label": label, "effect": _MATCHES_NOTHING}
             yield Violation(source.span(node), args, obj=source.scope_of(node))

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from linter import code_jobs, kube_client
 from linter.context import CheckContext
 from linter.findings import Edit, Fix, FixSafety, Violation
+from linter.python_edits import NotRewritable
 from linter.sources.python import PythonSource
 
 TARGET = "python"
@@ -27,8 +28,8 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
         stop = code_jobs.suspend_patch(source, use)
         if stop is None or use.call is None:
             continue
-        reason = _unrewritable(use.call)
-        note = f" (not rewritten: it passes {reason}, which delete_namespaced_pod does not take)"
+        reason = _unrewritable(use.call) or _client_stays(source)
+        note = f" (not rewritten: {reason})"
         args = {"field": stop, "origin": use.api.origin, "note": note if reason else ""}
         fix = None
         if reason is None and use.api.cls.name == "BatchV1Api":
@@ -45,9 +46,20 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
 def _unrewritable(call: cst.Call) -> str | None:
     for arg in call.args:
         if arg.star:
-            return "star arguments"
+            return "it passes star arguments"
         if arg.keyword is not None and arg.keyword.value not in _KEPT | {"body"}:
-            return f"`{arg.keyword.value}`"
+            return f"it passes `{arg.keyword.value}`, which delete_namespaced_pod does not take"
+    return None
+
+
+def _client_stays(source: PythonSource) -> str | None:
+    """Why the client stays a BatchV1Api (JP501 offers no rewrite), if it does."""
+    from linter.checks.batch_api_call import client_edits
+
+    try:
+        client_edits(source)
+    except NotRewritable as exc:
+        return f"the client stays a BatchV1Api: {exc}"
     return None
 
 

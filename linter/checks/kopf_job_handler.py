@@ -79,7 +79,11 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
     from linter.checks.code_job_status import status_reads
 
     for handler in job_handlers(source):
-        reads = sorted({field for _, field in status_reads(source, source.span(handler.function))})
+        reads = sorted(
+            {f for _, f in status_reads(source, source.span(handler.function))}
+            | {f for _, f in status_reads(source, source.span(handler.decorator))}
+            | _field_reads(handler.decorator)
+        )
         name = handler.function.name.value
         fix = None
         note = ""
@@ -92,6 +96,21 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
         yield Violation(
             source.span(handler.decorator), args, fix, source.scope_of(handler.function)
         )
+
+
+def _field_reads(decorator: cst.Call) -> set[str]:
+    """`field="status.succeeded"` (or its conditions): the handler is about Job status
+    even when its body reads none. `field="status"` alone is not: Pods have one too."""
+    from linter.checks.code_job_status import STATUS_FIELDS
+
+    job_only = STATUS_FIELDS | {"conditions"}
+    for arg in decorator.args:
+        if arg.keyword is not None and arg.keyword.value == "field":
+            value = code_jobs.literal(arg.value)
+            parts = value.split(".") if isinstance(value, str) else []
+            if parts[:1] == ["status"] and parts[1:2] and parts[1] in job_only:
+                return {parts[1]}
+    return set()
 
 
 def _pod_string(source: PythonSource, node: cst.SimpleString) -> Edit | None:
