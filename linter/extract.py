@@ -28,6 +28,7 @@ _BUILTIN_GROUP_SUFFIX = ".k8s.io"
 SELECTOR_FIELDS = frozenset({"selector", "podSelector", "labelSelector"})
 # Label keys whose values are taken from the Pod's own labels (topology spread, affinity).
 LABEL_KEY_LISTS = frozenset({"matchLabelKeys", "mismatchLabelKeys"})
+NEGATIVE_OPERATORS = frozenset({"NotIn", "DoesNotExist"})
 _SET_VALUES = re.compile(r"\([^)]*\)")
 _REQUIREMENT_KEY = re.compile(r"\s*!?\s*([A-Za-z0-9][-A-Za-z0-9_./]*)")
 
@@ -129,7 +130,8 @@ def printer_columns(obj: K8sObject) -> Iterator[tuple[Node, str]]:
         yield column, "JSONPath"
     for version in nodes.items(nodes.get(spec, "versions")):
         for column in nodes.items(nodes.get(version, "additionalPrinterColumns")):
-            yield column, "jsonPath"
+            # apiextensions.k8s.io/v1beta1 spells it JSONPath in the versions too.
+            yield column, "JSONPath" if nodes.get(column, "JSONPath") is not None else "jsonPath"
 
 
 def metadata(obj: K8sObject) -> Node | None:
@@ -190,6 +192,8 @@ class SelectorLabel:
     label: str
     node: Node
     field: str
+    # `NotIn`, `DoesNotExist`, `!key`, `key!=v`: true of every Pod without the label.
+    negative: bool = False
 
 
 def selector_labels(root: Node | None, skip: tuple[Node, ...] = ()) -> Iterator[SelectorLabel]:
@@ -206,8 +210,10 @@ def selector_labels(root: Node | None, skip: tuple[Node, ...] = ()) -> Iterator[
             for expression in nodes.items(value):
                 node = nodes.get(expression, "key")
                 label = nodes.scalar(node)
+                operator = nodes.scalar(nodes.get(expression, "operator"))
                 if node is not None and label is not None:
-                    yield SelectorLabel(label, node, holder)
+                    negative = operator in NEGATIVE_OPERATORS
+                    yield SelectorLabel(label, node, holder, negative)
         elif name in LABEL_KEY_LISTS:
             for item in nodes.items(value):
                 label = nodes.scalar(item)
@@ -217,13 +223,22 @@ def selector_labels(root: Node | None, skip: tuple[Node, ...] = ()) -> Iterator[
             yield from _plain_selector(name, value)
 
 
+def selector_requirements(text: str) -> Iterator[tuple[str, bool]]:
+    """(label key, negative) of each requirement of a selector string
+    (`job-name=x,!controller-uid,tier notin (a,b)`)."""
+    for requirement in _SET_VALUES.sub("", text).split(","):
+        m = _REQUIREMENT_KEY.match(requirement)
+        if m:
+            rest = requirement[m.end() :].lstrip()
+            negative = requirement.lstrip().startswith("!") or rest.startswith(("!=", "notin"))
+            yield m.group(1), negative
+
+
 def _plain_selector(name: str, value: Node) -> Iterator[SelectorLabel]:
     text = nodes.scalar(value)
     if text is not None:
-        for requirement in _SET_VALUES.sub("", text).split(","):
-            m = _REQUIREMENT_KEY.match(requirement)
-            if m:
-                yield SelectorLabel(m.group(1), value, name)
+        for label, negative in selector_requirements(text):
+            yield SelectorLabel(label, value, name, negative)
         return
     pairs = list(nodes.entries(value))
     if any(k.value in ("matchLabels", "matchExpressions") for k, _ in pairs):

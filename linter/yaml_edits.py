@@ -134,7 +134,9 @@ def replace_scalar(obj: K8sObject, node: Node, value: str) -> Edit:
     """Replace a scalar's value, keeping its quotes when it has them."""
     span = obj.span(node)
     if isinstance(node, ScalarNode) and node.style in ("'", '"'):
-        return Edit(span.start + 1, span.end - 1, value)
+        # The node's span starts at its anchor or tag (`&a "x"`); the text at its quote.
+        quote = obj.source.text.find(node.style, span.start, span.end)
+        return Edit(max(quote, span.start) + 1, span.end - 1, value)
     return Edit(span.start, span.end, value)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 
 from linter import yaml_edits
 from linter.findings import Edit
+from linter.sources import nodes
 from linter.sources.nodes import Node, ScalarNode
 from linter.sources.yaml import K8sObject
 
@@ -31,23 +32,36 @@ def rename_scalar(obj: K8sObject, node: ScalarNode, new: str) -> Edit:
     if node.style in ("'", '"'):
         return yaml_edits.replace_scalar(obj, node, new)
     span = obj.span(node)
-    return Edit(span.start, span.end, yaml_edits.quote_like(new, node))
+    # A plain name is the last thing of its span: an anchor or tag before it stays.
+    start = (
+        span.end - len(node.value)
+        if obj.source.text.endswith(node.value, span.start, span.end)
+        else span.start
+    )
+    return Edit(start, span.end, yaml_edits.quote_like(new, node))
 
 
 def _segment_pattern(renames: Mapping[str, str]) -> re.Pattern[str]:
+    """A path segment: after `.` or inside `['…']`, never a literal of a filter
+    (`@.type=="jobName"`) or part of a key (`…/jobName`)."""
     names = "|".join(re.escape(n) for n in sorted(renames, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?P<a>{names})(?![\w-])")
+    return re.compile(rf"""(?:(?<=\.)|(?<=\[')|(?<=\["))(?P<a>{names})(?![\w-])""")
+
+
+def _in_metadata(path: str) -> bool:
+    """Labels and annotations are never renamed by the migration."""
+    return path.lstrip().startswith(".metadata")
 
 
 def renamed_path(path: str, renames: Mapping[str, str]) -> str:
     """A JSONPath (`.status.jobName`) with every renamed segment renamed."""
-    if not renames:
+    if not renames or _in_metadata(path):
         return path
     return _segment_pattern(renames).sub(lambda m: renames[m.group("a")], path)
 
 
 def path_edits(obj: K8sObject, node: Node, renames: Mapping[str, str]) -> list[Edit]:
-    if not renames:
+    if not renames or _in_metadata(nodes.scalar(node) or ""):
         return []
     return _word_edits(obj, node, _segment_pattern(renames), lambda word: renames[word])
 

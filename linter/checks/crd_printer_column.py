@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pydantic import BaseModel, Field
 
 from linter import extract, yaml_renames
+from linter.checks.crd_renamed_property import kept_names
 from linter.config import DEFAULT_RENAMES
 from linter.context import CheckContext
 from linter.findings import Fix, FixSafety, Violation
@@ -34,6 +35,7 @@ class Params(BaseModel):
 def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violation]:
     if extract.in_groups(extract.crd_group(obj), params.ignore_groups):
         return
+    kept = kept_names(obj, params.renames)
     for column, path_key in extract.printer_columns(obj):
         path_node = nodes.get(column, path_key)
         path = nodes.scalar(path_node)
@@ -44,7 +46,10 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
             continue
         name = nodes.scalar(nodes.get(column, "name")) or "(unnamed)"
         args = {"column": name, "path": path, "new_path": new_path}
-        yield Violation(obj.span(path_node), args, _fix(obj, column, path_node, params, new_path))
+        # The column follows the property: where JP301 keeps the old name, so does it.
+        moved = any(old in kept for old in params.renames if old in path)
+        fix = None if moved else _fix(obj, column, path_node, params, new_path)
+        yield Violation(obj.span(path_node), args, fix)
 
 
 def _fix(

@@ -4,7 +4,8 @@ object's `required` list, and the name phrase of its description."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 
 from pydantic import BaseModel, Field
 
@@ -13,6 +14,7 @@ from linter.config import DEFAULT_RENAMES
 from linter.context import CheckContext
 from linter.findings import Fix, FixSafety, Violation
 from linter.sources import nodes
+from linter.sources.nodes import Node
 from linter.sources.yaml import K8sObject
 
 TARGET = "object"
@@ -30,9 +32,49 @@ class Params(BaseModel):
     )
 
 
+_JUNCTORS = frozenset({"anyOf", "oneOf", "allOf", "not"})
+_WORD = re.compile(r"\w+")
+
+
+def kept_names(obj: K8sObject, renames: Mapping[str, str]) -> set[str]:
+    """Old names a rename would leave the CRD inconsistent for, so no fix renames them:
+    a sibling property already has the new name, or a junctor (anyOf, oneOf, allOf, not),
+    a list-map key or a CEL rule names the old one (the API server would reject the CRD,
+    and rewriting CEL is a human's job). JP302 asks too: a column must not move to a field
+    that is not renamed."""
+    kept: set[str] = set()
+    for crd_schema in extract.crd_schemas(obj):
+        for prop in extract.schema_properties(crd_schema.schema):
+            new = renames.get(prop.key.value)
+            if new is not None and nodes.entry(nodes.get(prop.holder, "properties"), new):
+                kept.add(prop.key.value)
+        for _, key, value, _ in nodes.walk(crd_schema.schema):
+            if key.value in _JUNCTORS or key.value == "x-kubernetes-list-map-keys":
+                kept.update(n for n in _scalars(value) if n in renames)
+            elif key.value == "x-kubernetes-validations":
+                kept.update(
+                    w for text in _scalars(value) for w in _WORD.findall(text) if w in renames
+                )
+    return kept
+
+
+def _scalars(node: Node) -> Iterator[str]:
+    """Every key and scalar value under `node`."""
+    if isinstance(node, nodes.ScalarNode):
+        yield node.value
+    for _, key, value, _ in nodes.walk(node):
+        yield key.value
+        if isinstance(value, nodes.ScalarNode):
+            yield value.value
+    for item in nodes.items(node):
+        if isinstance(item, nodes.ScalarNode):
+            yield item.value
+
+
 def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violation]:
     if extract.in_groups(extract.crd_group(obj), params.ignore_groups):
         return
+    kept = kept_names(obj, params.renames)
     for crd_schema in extract.crd_schemas(obj):
         where = f"the {crd_schema.version} schema" if crd_schema.version else "the schema"
         for prop in extract.schema_properties(crd_schema.schema):
@@ -40,13 +82,12 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
             if new is None:
                 continue
             args = {"path": nodes.path_text(prop.path), "where": where, "new": new}
-            yield Violation(obj.span(prop.key), args, _fix(obj, prop, new))
+            fix = None if prop.key.value in kept else _fix(obj, prop, new)
+            yield Violation(obj.span(prop.key), args, fix)
 
 
-def _fix(obj: K8sObject, prop: extract.SchemaProperty, new: str) -> Fix | None:
+def _fix(obj: K8sObject, prop: extract.SchemaProperty, new: str) -> Fix:
     old = prop.key.value
-    if nodes.entry(nodes.get(prop.holder, "properties"), new) is not None:
-        return None  # both names are properties: which one stays is for a human to say
     edits = [yaml_renames.rename_scalar(obj, prop.key, new)]
     for item in nodes.items(nodes.get(prop.holder, "required")):
         if isinstance(item, nodes.ScalarNode) and nodes.scalar(item) == old:

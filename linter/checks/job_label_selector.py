@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -24,6 +23,8 @@ if TYPE_CHECKING:
 
 TARGET = "object"
 _MATCHES_NOTHING = "it matches no Pod once no Job exists"
+# `NotIn`, `DoesNotExist`, `!job-name`: every Pod lacks the label, so every Pod matches.
+_MATCHES_ALL = "it matches every Pod once no Job exists"
 # A key of matchLabelKeys that a Pod lacks is skipped: the constraint quietly loosens.
 _IGNORED = "no Pod has it once no Job exists, so the key is ignored"
 
@@ -57,14 +58,18 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
     prefixes = tuple(params.label_prefixes)
     for found in extract.selector_labels(obj.node, skip):
         if found.label in params.labels or found.label.startswith(prefixes):
-            effect = _IGNORED if found.field in extract.LABEL_KEY_LISTS else _MATCHES_NOTHING
+            effect = _effect(found.field, found.negative)
             args = {"field": found.field, "label": found.label, "effect": effect}
             yield Violation(obj.span(found.node), args)
 
 
+def _effect(field: str, negative: bool) -> str:
+    if field in extract.LABEL_KEY_LISTS:
+        return _IGNORED
+    return _MATCHES_ALL if negative else _MATCHES_NOTHING
+
+
 _SELECTOR_KEYWORDS = frozenset({"label_selector", "match_labels", "selector"})
-_SET = re.compile(r"\([^)]*\)")
-_REQUIREMENT = re.compile(r"(?:^|,)\s*!?\s*([A-Za-z0-9][-A-Za-z0-9_./]*)")
 
 
 def check_python(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
@@ -87,16 +92,16 @@ def check_python(source: PythonSource, params: Params, ctx: CheckContext) -> Ite
         for job in code_jobs(source)
         if job.spec is not None and (selector := job.spec.value("selector")) is not None
     ]
-    for node, field, label in _code_selectors(source):
+    for node, field, label, negative in _code_selectors(source):
         span = source.span(node)
         if any(o.start <= span.start and span.end <= o.end for o in own):
             continue
         if job_label(label):
-            args = {"field": field, "label": label, "effect": _MATCHES_NOTHING}
+            args = {"field": field, "label": label, "effect": _effect(field, negative)}
             yield Violation(source.span(node), args, obj=source.scope_of(node))
 
 
-def _code_selectors(source: PythonSource) -> Iterator[tuple[cst.CSTNode, str, str]]:
+def _code_selectors(source: PythonSource) -> Iterator[tuple[cst.CSTNode, str, str, bool]]:
     import libcst as cst
 
     from linter.code_jobs import fields_of, literal
@@ -118,18 +123,18 @@ def _code_selectors(source: PythonSource) -> Iterator[tuple[cst.CSTNode, str, st
                     cst.BinaryOperation,
                 ),
             ):
-                for label in _REQUIREMENT.findall(_SET.sub("", _static_text(value))):
-                    yield value, name, label
+                for label, negative in extract.selector_requirements(_static_text(value)):
+                    yield value, name, label, negative
             elif isinstance(value, cst.Dict):
                 for key in fields_of(value).members:
-                    yield value, name, key
+                    yield value, name, key, False
         elif (
             isinstance(node, cst.DictElement)
             and literal(node.key) == "matchLabels"
             and isinstance(node.value, cst.Dict)
         ):
             for key in fields_of(node.value).members:
-                yield node.value, "matchLabels", key
+                yield node.value, "matchLabels", key, False
 
 
 def _static_text(node: cst.BaseExpression) -> str:
