@@ -63,13 +63,6 @@ def job_parts(obj: K8sObject) -> JobParts | None:
     )
 
 
-def role_rules(obj: K8sObject) -> list[Node]:
-    """The PolicyRules of a Role or ClusterRole (empty for other kinds)."""
-    if obj.kind not in ROLE_KINDS:
-        return []
-    return [r for r in nodes.items(nodes.get(obj.node, "rules")) if isinstance(r, MappingNode)]
-
-
 @dataclass(frozen=True)
 class CrdSchema:
     """One openAPIV3Schema of a CRD: per version (v1) or for the whole CRD (v1beta1)."""

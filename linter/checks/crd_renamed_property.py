@@ -75,12 +75,15 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
     if extract.in_groups(extract.crd_group(obj), params.ignore_groups):
         return
     kept = kept_names(obj, params.renames)
+    # Versions that share one schema through an alias hold the same key node: one finding.
+    seen: set[int] = set()
     for crd_schema in extract.crd_schemas(obj):
         where = f"the {crd_schema.version} schema" if crd_schema.version else "the schema"
         for prop in extract.schema_properties(crd_schema.schema):
             new = params.renames.get(prop.key.value)
-            if new is None:
+            if new is None or id(prop.key) in seen:
                 continue
+            seen.add(id(prop.key))
             args = {"path": nodes.path_text(prop.path), "where": where, "new": new}
             fix = None if prop.key.value in kept else _fix(obj, prop, new)
             yield Violation(obj.span(prop.key), args, fix)
