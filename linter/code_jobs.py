@@ -119,12 +119,10 @@ class CodeJob:
 
 def code_jobs(source: PythonSource) -> list[CodeJob]:
     """Every Job built in the file, once per file (several rules ask)."""
-    cached = source.analyses.get(__name__)
-    if isinstance(cached, list):
-        return cached
-    found = list(_find(source)) if source.module is not None else []
-    source.analyses[__name__] = found
-    return found
+    return source.analysis(
+        f"{__name__}.code_jobs",
+        lambda: list(_find(source)) if source.module is not None else [],
+    )
 
 
 def _find(source: PythonSource) -> Iterator[CodeJob]:

@@ -11,7 +11,7 @@ cannot be followed by reading is not reported (no guessing from names alone).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 CLIENT_LIBRARIES = ("kubernetes", "kubernetes_asyncio")
 # Found and reported, never rewritten: their APIs do not map one to one.
 OTHER_LIBRARIES = ("lightkube", "kr8s")
+KUBERNETES_LIBRARIES = frozenset({*CLIENT_LIBRARIES, *OTHER_LIBRARIES, "kopf"})
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property", "functools.cached_property"})
 _FIXPOINT_PASSES = 6
 
@@ -117,16 +118,12 @@ _Key = tuple[object, ...]
 
 def client_index(source: PythonSource) -> ClientIndex:
     """Built once per file and shared by every rule that asks."""
-    cached = source.analyses.get(__name__)
-    if not isinstance(cached, ClientIndex):
-        cached = _build(source)
-        source.analyses[__name__] = cached
-    return cached
+    return source.analysis(f"{__name__}.client_index", lambda: _build(source))
 
 
 def _build(source: PythonSource) -> ClientIndex:
     index = ClientIndex(source)
-    if source.module is None or not _mentions_a_client(source):
+    if source.module is None or not imports_any(source, CLIENT_LIBRARIES + OTHER_LIBRARIES):
         return index
     bindings: dict[_Key, Api] = {}
     assigned: set[_Key] = set()
@@ -139,10 +136,15 @@ def _build(source: PythonSource) -> ClientIndex:
     return index
 
 
-def _mentions_a_client(source: PythonSource) -> bool:
-    return any(
-        path.split(".")[0] in CLIENT_LIBRARIES + OTHER_LIBRARIES for path in source.imports.values()
-    )
+def imports_any(source: PythonSource, libraries: Collection[str]) -> bool:
+    """Whether the file imports one of `libraries` (top-level package names)."""
+    return any(path.split(".")[0] in libraries for path in source.imports.values())
+
+
+def uses_kubernetes(source: PythonSource) -> bool:
+    """A Kubernetes client or kopf is imported: the rules that read names (`job_name`,
+    selectors, policy rules) read only such files; a data pipeline's are its own."""
+    return imports_any(source, KUBERNETES_LIBRARIES)
 
 
 class _Scoped(cst.CSTVisitor):

@@ -113,10 +113,11 @@ def replace_string_content(
 
 
 def name_uses(source: PythonSource) -> dict[str, list[Span]]:
-    """Where each bare name is used outside import statements (cached per file)."""
-    cached = source.analyses.get(__name__)
-    if isinstance(cached, dict):
-        return cached
+    """Where each bare name is used outside import statements (once per file)."""
+    return source.analysis(f"{__name__}.name_uses", lambda: _name_uses(source))
+
+
+def _name_uses(source: PythonSource) -> dict[str, list[Span]]:
     found: dict[str, list[Span]] = {}
     assert source.module is not None
     stack: list[cst.CSTNode] = [source.module]
@@ -138,7 +139,6 @@ def name_uses(source: PythonSource) -> dict[str, list[Span]]:
             stack.append(node.value)
             continue
         stack.extend(node.children)
-    source.analyses[__name__] = found
     return found
 
 

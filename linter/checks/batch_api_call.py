@@ -40,7 +40,12 @@ def pod_method(method: str) -> str:
 
 
 def job_uses(source: PythonSource) -> list[kube_client.ApiUse]:
-    """Job method uses on a BatchV1Api, suspend patches left to JP504."""
+    """Job method uses on a BatchV1Api, suspend patches left to JP504 (once per file:
+    JP501, JP504 and JP507 ask)."""
+    return source.analysis(f"{__name__}.job_uses", lambda: _job_uses(source))
+
+
+def _job_uses(source: PythonSource) -> list[kube_client.ApiUse]:
     return [
         use
         for use in kube_client.client_index(source).uses
@@ -55,11 +60,7 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
     uses = job_uses(source)
     if not uses:
         return
-    try:
-        reason = None
-        edits = client_edits(source)
-    except NotRewritable as exc:
-        reason, edits = str(exc), []
+    edits, reason = client_rewrite(source)
     holder = _first_client(source, index)
     for use in uses:
         new = pod_method(use.method)
@@ -88,10 +89,21 @@ def _first_client(source: PythonSource, index: kube_client.ClientIndex) -> cst.C
     return min(nodes, key=lambda n: source.span(n).start)
 
 
-def client_edits(source: PythonSource) -> list[Edit]:
-    """The file-wide rewrite to CoreV1Api, or NotRewritable with the reason. JP504 offers
-    its Pod deletion only where this is offered: a delete_namespaced_pod on a client
-    that stays a BatchV1Api would fail at run time."""
+def client_rewrite(source: PythonSource) -> tuple[list[Edit], str | None]:
+    """The file-wide rewrite to CoreV1Api, or no edits and the reason it is not offered;
+    once per file. JP504 offers its Pod deletion only where this is offered: a
+    delete_namespaced_pod on a client that stays a BatchV1Api would fail at run time."""
+    return source.analysis(f"{__name__}.client_rewrite", lambda: _client_rewrite(source))
+
+
+def _client_rewrite(source: PythonSource) -> tuple[list[Edit], str | None]:
+    try:
+        return _client_edits(source), None
+    except NotRewritable as exc:
+        return [], str(exc)
+
+
+def _client_edits(source: PythonSource) -> list[Edit]:
     index = kube_client.client_index(source)
     uses = job_uses(source)
     _require_only_thin_jobs(source, index)

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from linter import code_jobs, kube_client
 from linter.context import CheckContext
-from linter.findings import Span, Violation
+from linter.findings import Violation
 from linter.sources.python import PythonSource, walk
 
 TARGET = "python"
@@ -93,11 +93,14 @@ def _mentions_job_model(source: PythonSource) -> bool:
     return False
 
 
-def status_reads(
-    source: PythonSource, within: Span | None = None
-) -> Iterator[tuple[cst.CSTNode, str]]:
+def status_reads(source: PythonSource) -> list[tuple[cst.CSTNode, str]]:
     """(node, field) for every read of Job status: `x.status.succeeded`,
-    `status["failed"]`, `status.get("active")`, a comparison with "Complete"/"Failed"."""
+    `status["failed"]`, `status.get("active")`, a comparison with "Complete"/"Failed".
+    Once per file: JP506 asks for each handler, JP507 for the file."""
+    return source.analysis(f"{__name__}.status_reads", lambda: list(_status_reads(source)))
+
+
+def _status_reads(source: PythonSource) -> Iterator[tuple[cst.CSTNode, str]]:
     from linter.checks.kopf_job_handler import job_handlers
 
     assert source.module is not None
@@ -110,13 +113,8 @@ def status_reads(
             span = source.span(node)
             if any(h.start <= span.start and span.end <= h.end for h in handlers):
                 found = _key_read(node)
-        if found is None:
-            continue
-        if within is not None:
-            span = source.span(node)
-            if not (within.start <= span.start and span.end <= within.end):
-                continue
-        yield node, found
+        if found is not None:
+            yield node, found
 
 
 def _status_read(node: cst.CSTNode) -> str | None:

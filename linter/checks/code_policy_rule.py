@@ -9,7 +9,6 @@ import libcst as cst
 from pydantic import BaseModel, Field
 
 from linter import code_jobs, kube_client
-from linter.checks.code_renamed_field import uses_kubernetes
 from linter.context import CheckContext
 from linter.findings import Violation
 from linter.sources.python import PythonSource, walk
@@ -26,7 +25,7 @@ class Params(BaseModel):
 
 
 def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
-    if source.module is None or not uses_kubernetes(source):
+    if source.module is None or not kube_client.uses_kubernetes(source):
         return
     for node in walk(source.module):
         fields = None

@@ -10,13 +10,13 @@ from collections.abc import Iterator, Mapping
 import libcst as cst
 from pydantic import BaseModel, Field
 
+from linter import kube_client
 from linter.code_jobs import literal
 from linter.context import CheckContext
 from linter.findings import Edit, Fix, FixSafety, Span, Violation
 from linter.sources.python import PythonSource, dotted_name, walk
 
 TARGET = "python"
-KUBERNETES_LIBRARIES = frozenset({"kubernetes", "kubernetes_asyncio", "kopf", "lightkube", "kr8s"})
 # Methods whose first argument is a key of the mapping they are called on.
 _KEY_METHODS = frozenset({"get", "pop", "setdefault"})
 
@@ -31,12 +31,8 @@ class Params(BaseModel):
     )
 
 
-def uses_kubernetes(source: PythonSource) -> bool:
-    return any(path.split(".")[0] in KUBERNETES_LIBRARIES for path in source.imports.values())
-
-
 def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
-    if source.module is None or not uses_kubernetes(source):
+    if source.module is None or not kube_client.uses_kubernetes(source):
         return
     for node, what, old, span in _occurrences(source, params.renames, params.identifiers):
         new = params.identifiers.get(old) if what == "function" else params.renames.get(old)

@@ -75,7 +75,7 @@ _SELECTOR_KEYWORDS = frozenset({"label_selector", "match_labels", "selector"})
 def check_python(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
     """The same labels in controller code: `label_selector="job-name=…"` (a string or an
     f-string), `match_labels={"job-name": …}` and `"matchLabels": {…}` dicts."""
-    from linter.checks.code_renamed_field import uses_kubernetes
+    from linter.kube_client import uses_kubernetes
 
     if source.module is None or not uses_kubernetes(source):
         return

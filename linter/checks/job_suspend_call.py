@@ -11,7 +11,6 @@ from pydantic import BaseModel
 from linter import code_jobs, kube_client
 from linter.context import CheckContext
 from linter.findings import Edit, Fix, FixSafety, Violation
-from linter.python_edits import NotRewritable
 from linter.sources.python import PythonSource
 
 TARGET = "python"
@@ -54,13 +53,10 @@ def _unrewritable(call: cst.Call) -> str | None:
 
 def _client_stays(source: PythonSource) -> str | None:
     """Why the client stays a BatchV1Api (JP501 offers no rewrite), if it does."""
-    from linter.checks.batch_api_call import client_edits
+    from linter.checks.batch_api_call import client_rewrite
 
-    try:
-        client_edits(source)
-    except NotRewritable as exc:
-        return f"the client stays a BatchV1Api: {exc}"
-    return None
+    _, reason = client_rewrite(source)
+    return f"the client stays a BatchV1Api: {reason}" if reason is not None else None
 
 
 def _edits(source: PythonSource, use: kube_client.ApiUse, grace: int) -> list[Edit]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import libcst as cst
 from pydantic import BaseModel
 
-from linter import code_jobs
+from linter import code_jobs, kube_client
 from linter.context import CheckContext
 from linter.findings import Edit, Fix, FixSafety, Violation
 from linter.python_edits import replace_string_content
@@ -35,7 +35,7 @@ class JobHandler:
 
 
 def job_handlers(source: PythonSource) -> Iterator[JobHandler]:
-    if source.module is None or "kopf" not in {p.split(".")[0] for p in source.imports.values()}:
+    if source.module is None or not kube_client.imports_any(source, ("kopf",)):
         return
     for node in walk(source.module):
         if not isinstance(node, cst.FunctionDef):
@@ -78,10 +78,16 @@ def _resource_strings(call: cst.Call) -> tuple[cst.SimpleString, ...] | None:
 def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
     from linter.checks.code_job_status import status_reads
 
+    reads_in_file = [(source.span(node), f) for node, f in status_reads(source)]
     for handler in job_handlers(source):
+        # The body, and the decorator's own filters (`when=lambda status, **_: …`).
+        spans = (source.span(handler.function), source.span(handler.decorator))
         reads = sorted(
-            {f for _, f in status_reads(source, source.span(handler.function))}
-            | {f for _, f in status_reads(source, source.span(handler.decorator))}
+            {
+                f
+                for at, f in reads_in_file
+                if any(s.start <= at.start and at.end <= s.end for s in spans)
+            }
             | _field_reads(handler.decorator)
         )
         name = handler.function.name.value

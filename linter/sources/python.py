@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import ast
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from linter.findings import ObjectId, Span
 from linter.sources.text import LineIndex
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     import libcst as cst
     from libcst.metadata import CodeRange
 
+_T = TypeVar("_T")
+
 
 @dataclass
 class PythonSource:
@@ -29,6 +31,13 @@ class PythonSource:
     problems: list[SourceProblem] = field(default_factory=list)
     # Analyses several rules share (the client index), computed once per file.
     analyses: dict[str, object] = field(default_factory=dict)
+
+    def analysis(self, key: str, compute: Callable[[], _T]) -> _T:
+        """An analysis several rules share (the client index, the Jobs built in the file),
+        computed on first use and kept for the file's other rules."""
+        if key not in self.analyses:
+            self.analyses[key] = compute()
+        return cast(_T, self.analyses[key])
 
     @cached_property
     def module(self) -> cst.Module | None:
