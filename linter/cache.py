@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,8 @@ def prepare(root: Path) -> Path:
 
 def write_entry(root: Path, path: Path, text: str) -> None:
     """Atomic write; failures (read-only tree, full disk) only cost the cache."""
+    import tempfile  # a run that reads the cache, or has none, never pays for it
+
     try:
         prepare(root)
         path.parent.mkdir(parents=True, exist_ok=True)

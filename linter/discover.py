@@ -14,7 +14,6 @@ repository of ten thousand files must not pay for ten thousand Path.resolve() ca
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Iterator, Sequence
 
 from linter.engine import LANGUAGES
@@ -84,6 +83,8 @@ def _inside(path: str, root: str) -> bool:
 
 
 def _git_files(root: str) -> list[str] | None:
+    import subprocess  # only directories need git; a pre-commit run names files
+
     try:
         out = subprocess.run(
             ["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
