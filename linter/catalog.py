@@ -10,20 +10,16 @@ from __future__ import annotations
 import functools
 import hashlib
 import importlib
-import importlib.resources
 import json
 import pkgutil
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from linter import __version__
 from linter.findings import FixSafety, Severity
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
 
 
 class CatalogError(Exception):
@@ -43,7 +39,8 @@ class Rule:
     name: str
     summary: str
     check: str
-    raw_params: Mapping[str, Any]
+    # The params the rule file gives, as validated when it was loaded (Params adds defaults).
+    param_values: Mapping[str, Any]
     language: str
     kinds: frozenset[str] | None
     triggers: tuple[bytes, ...]
@@ -55,7 +52,7 @@ class Rule:
     docs: Mapping[str, str]
     origin: str
     exclude_kinds: frozenset[str] = frozenset()
-    _params: list[BaseModel] = field(default_factory=list, compare=False, repr=False)
+    _params: list[Any] = field(default_factory=list, compare=False, repr=False)
 
     @property
     def fixable(self) -> bool:
@@ -64,18 +61,10 @@ class Rule:
     def check_module(self) -> ModuleType:
         return importlib.import_module(f"linter.checks.{self.check}")
 
-    def params(self) -> BaseModel:
-        """The check's Params model, validated once on first use."""
+    def params(self) -> Any:
+        """The check's Params dataclass, made once on first use."""
         if not self._params:
-            from pydantic import ValidationError
-
-            model: type[BaseModel] = self.check_module().Params
-            try:
-                self._params.append(model.model_validate(dict(self.raw_params)))
-            except ValidationError as exc:
-                first = exc.errors()[0]
-                where = ".".join(str(p) for p in first["loc"])
-                raise CatalogError(f"{self.origin}: params.{where}: {first['msg']}") from exc
+            self._params.append(self.check_module().Params(**self.param_values))
         return self._params[0]
 
     def applies_to(self, kind: str | None) -> bool:
@@ -97,9 +86,18 @@ def check_names() -> list[str]:
     return sorted(m.name for m in pkgutil.iter_modules(linter.checks.__path__))
 
 
+def _check_files() -> list[tuple[str, int, int]]:
+    """Name, size and mtime of each check module: an edited check (an editable install)
+    must not be trusted with params validated against its old Params."""
+    import linter.checks
+
+    root = Path(next(iter(linter.checks.__path__)))
+    return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.glob("*.py"))]
+
+
 @functools.lru_cache(maxsize=1)
 def _rule_schema() -> dict[str, Any]:
-    text = importlib.resources.files("linter.schemas").joinpath("rule.schema.json").read_text()
+    text = (package_dir("linter.schemas") / "rule.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
@@ -141,7 +139,7 @@ def parse_rule(data: Any, origin: str, checks: Sequence[str]) -> Rule:
         name=data["name"],
         summary=data["summary"],
         check=data["check"],
-        raw_params=data.get("params", {}),
+        param_values=data["params"],
         language=scope["language"],
         kinds=frozenset(kinds) if kinds else None,
         exclude_kinds=frozenset(scope.get("exclude_kinds", ())),
@@ -163,16 +161,18 @@ def parse_rule(data: Any, origin: str, checks: Sequence[str]) -> Rule:
 def load_rule_files(paths: Iterable[tuple[str, str]], cache_dir: Path | None = None) -> list[Rule]:
     """(origin, text) pairs to rules; ids and names must be unique across all of them.
 
-    Parsing and schema validation cost more than the rest of a one-file run, so the
-    validated data is kept in the cache directory under a digest of the rule texts."""
+    Parsing and validation (the rule schema, each check's Params) cost more than the rest
+    of a one-file run, so the validated data is kept in the cache directory under a digest
+    of the rule texts and the check modules they were validated against."""
     texts = list(paths)
     checks = check_names()
+    identity = [__version__, texts, _check_files()]
     digest = hashlib.sha256(
-        json.dumps([__version__, texts], ensure_ascii=False).encode("utf-8", "surrogatepass")
+        json.dumps(identity, ensure_ascii=False).encode("utf-8", "surrogatepass")
     ).hexdigest()[:24]
     cached = _read_cached(cache_dir, digest)
     if cached is None:
-        cached = [(origin, _validated(origin, text)) for origin, text in texts]
+        cached = [(origin, _validated(origin, text, checks)) for origin, text in texts]
         _write_cached(cache_dir, digest, cached)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
@@ -186,13 +186,29 @@ def load_rule_files(paths: Iterable[tuple[str, str]], cache_dir: Path | None = N
     return rules
 
 
-def _validated(origin: str, text: str) -> Any:
+def _validated(origin: str, text: str, checks: Sequence[str]) -> Any:
     try:
         data = _load_yaml(text)
     except Exception as exc:  # a broken rule file is a CatalogError, whatever the parser says
         raise CatalogError(f"{origin}: not valid YAML: {exc}") from exc
     validate_rule(data, origin)
+    if data["check"] in checks:  # parse_rule names an unknown check
+        data["params"] = _validated_params(data["check"], data.get("params", {}), origin)
     return data
+
+
+def _validated_params(check: str, params: Any, origin: str) -> dict[str, Any]:
+    from pydantic import ValidationError
+
+    from linter.settings import validated
+
+    model = importlib.import_module(f"linter.checks.{check}").Params
+    try:
+        return validated(model, params)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise CatalogError(f"{origin}: params.{where}: {first['msg']}") from exc
 
 
 def _cache_file(cache_dir: Path, digest: str) -> Path:
@@ -217,8 +233,14 @@ def _write_cached(cache_dir: Path | None, digest: str, rules: list[tuple[str, An
     write_entry(cache_dir, _cache_file(cache_dir, digest), json.dumps(rules))
 
 
+def package_dir(name: str) -> Path:
+    """The directory of a data package (rules, schemas). Not importlib.resources: importing
+    it costs a tenth of a one-file run, and pip installs packages as directories."""
+    return Path(next(iter(importlib.import_module(name).__path__)))
+
+
 def builtin_rule_texts() -> list[tuple[str, str]]:
-    root = importlib.resources.files("linter.rules")
+    root = package_dir("linter.rules")
     entries = sorted((p for p in root.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
     return [(f"rules/{p.name}", p.read_text(encoding="utf-8")) for p in entries]
 

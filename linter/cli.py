@@ -286,7 +286,7 @@ def _result_cache(root: Path, ruleset: RuleSet) -> ResultCache:
                 r.id,
                 r.name,
                 r.check,
-                r.raw_params,
+                r.param_values,
                 r.severity.value,
                 r.message,
                 r.language,

@@ -1,4 +1,7 @@
-"""Configuration: `[tool.job2pod]` in pyproject.toml or `.job2pod.yaml`, as one pydantic model.
+"""Configuration: `[tool.job2pod]` in pyproject.toml or `.job2pod.yaml`.
+
+Config is a settings dataclass (linter/settings.py): pydantic validates a config file and
+writes the JSON Schema, and a run without a config file never imports it.
 
 Found by walking up from the first checked path (or given with --config); CLI flags win
 over the file. Every problem is one line naming the file and the key
@@ -9,10 +12,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from linter.settings import model_of, param, validated
 
 CONFIG_FILES = (".job2pod.yaml", ".job2pod.yml", "pyproject.toml")
 DEFAULT_RENAMES = {"jobName": "podName", "JobName": "PodName", "job_name": "pod_name"}
@@ -22,68 +26,58 @@ class ConfigError(Exception):
     """A configuration problem: one line, exit code 2."""
 
 
-def _kebab(name: str) -> str:
-    return name.replace("_", "-")
-
-
-class Config(BaseModel):
+@dataclass(frozen=True)
+class Config:
     """job2pod settings. Keys are kebab-case in files (`fail-on`, `per-file-ignores`)."""
 
-    model_config = ConfigDict(extra="forbid", alias_generator=_kebab, populate_by_name=True)
-
-    select: list[str] | None = Field(
+    select: list[str] | None = param(
+        "Rules to run (ids, id prefixes or names); default: the rules on by default.",
         default=None,
-        description="Rules to run (ids, id prefixes or names); default: the rules on by default.",
     )
-    ignore: list[str] = Field(default_factory=list, description="Rules to leave out.")
-    extend_select: list[str] = Field(
-        default_factory=list, description="Rules to run on top of `select` (or the default set)."
+    ignore: list[str] = param("Rules to leave out.", factory=list)
+    extend_select: list[str] = param(
+        "Rules to run on top of `select` (or the default set).", factory=list
     )
-    per_file_ignores: dict[str, list[str]] = Field(
-        default_factory=dict,
-        description="Glob (relative to the config file) to the rules it ignores.",
+    per_file_ignores: dict[str, list[str]] = param(
+        "Glob (relative to the config file) to the rules it ignores.", factory=dict
     )
-    exclude: list[str] = Field(
-        default_factory=list,
-        description="Globs of paths never checked (replaces the default: none).",
+    exclude: list[str] = param(
+        "Globs of paths never checked (replaces the default: none).", factory=list
     )
-    extend_exclude: list[str] = Field(default_factory=list, description="More globs to exclude.")
-    fail_on: Literal["error", "warning", "info", "never"] = Field(
-        default="warning", description="Lowest severity that makes `check` exit 1."
+    extend_exclude: list[str] = param("More globs to exclude.", factory=list)
+    fail_on: Literal["error", "warning", "info", "never"] = param(
+        "Lowest severity that makes `check` exit 1.", default="warning"
     )
-    format: Literal["text", "json", "sarif", "github"] = Field(
-        default="text", description="Output format of `check`."
+    format: Literal["text", "json", "sarif", "github"] = param(
+        "Output format of `check`.", default="text"
     )
-    rename_map: dict[str, str] = Field(
-        default_factory=lambda: dict(DEFAULT_RENAMES),
-        description="Field renames of the migration (CRD schemas, printer columns, custom resources, code).",
+    rename_map: dict[str, str] = param(
+        "Field renames of the migration (CRD schemas, printer columns, custom resources, code).",
+        factory=lambda: dict(DEFAULT_RENAMES),
     )
-    identifier_renames: dict[str, str] = Field(
-        default_factory=dict,
-        description="Extra Python identifier renames (added to build_job → build_pod and friends).",
+    identifier_renames: dict[str, str] = param(
+        "Extra Python identifier renames (added to build_job → build_pod and friends).",
+        factory=dict,
     )
-    ttl_seconds_after_finished: int = Field(
-        default=3600, ge=0, description="TTL the JP202/JP508 fixes insert."
-    )
-    backoff_limit: int = Field(
+    ttl_seconds_after_finished: int = param("TTL the JP202/JP508 fixes insert.", default=3600, ge=0)
+    backoff_limit: int = param(
+        "backoffLimit the JP203 fix inserts (6 is what Kubernetes uses when it is absent).",
         default=6,
         ge=0,
-        description="backoffLimit the JP203 fix inserts (6 is what Kubernetes uses when it is absent).",
     )
-    stop_grace_period_seconds: int = Field(
-        default=30, ge=0, description="Grace period of the Pod deletion that replaces a suspend."
+    stop_grace_period_seconds: int = param(
+        "Grace period of the Pod deletion that replaces a suspend.", default=30, ge=0
     )
-    max_file_size: int = Field(
-        default=5 * 1024 * 1024, gt=0, description="Files larger than this (bytes) get JP004."
+    max_file_size: int = param(
+        "Files larger than this (bytes) get JP004.", default=5 * 1024 * 1024, gt=0
     )
-    rule_dirs: list[str] = Field(
-        default_factory=list,
-        description="Directories of custom rule files (relative to the config file).",
+    rule_dirs: list[str] = param(
+        "Directories of custom rule files (relative to the config file).", factory=list
     )
 
 
 def schema() -> dict[str, Any]:
-    document = Config.model_json_schema(by_alias=True)
+    document = model_of(Config, kebab_case=True).model_json_schema(by_alias=True)
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "job2pod configuration"
     return document
@@ -137,8 +131,10 @@ def load(path: Path) -> Config:
     data = _raw(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path.name}: expected a mapping of settings")
+    from pydantic import ValidationError
+
     try:
-        return Config.model_validate(data)
+        values = validated(Config, data, kebab_case=True)
     except ValidationError as exc:
         error = exc.errors()[0]
         where = _location(error["loc"])
@@ -146,6 +142,7 @@ def load(path: Path) -> Config:
         if error["type"] == "extra_forbidden":
             message = "unknown setting"
         raise ConfigError(f"{path.name}: {where}: {message}") from exc
+    return Config(**values)
 
 
 def _location(loc: Sequence[int | str]) -> str:

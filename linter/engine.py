@@ -71,7 +71,7 @@ class RuleSet:
             if rule.check == UNUSED_SUPPRESSION_CHECK:
                 self.suppression_rule = rule
             elif rule.check == PROBLEM_CHECK:
-                self.problem_rules[rule.raw_params["problem"]] = rule
+                self.problem_rules[rule.param_values["problem"]] = rule
                 if rule.triggers and rule.language != "any":
                     self.gates.setdefault(rule.language, []).append(rule)
             else:

@@ -99,7 +99,7 @@ def resolve(
 
 
 def _with_renames(rule: Rule, config: Config) -> Rule:
-    params = dict(rule.raw_params)
+    params = dict(rule.param_values)
     changed = False
     for name in _RENAME_PARAMS:
         if name in params and params[name] != config.rename_map:
@@ -120,5 +120,5 @@ def _with_renames(rule: Rule, config: Config) -> Rule:
     if not rule.triggers:
         triggers = ()
     return dataclasses.replace(
-        rule, raw_params=params, triggers=tuple(dict.fromkeys(triggers)), _params=[]
+        rule, param_values=params, triggers=tuple(dict.fromkeys(triggers)), _params=[]
     )

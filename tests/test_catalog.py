@@ -83,3 +83,32 @@ def test_duplicate_id_is_a_clear_error() -> None:
     text = (ROOT / "rules" / "JP101.yaml").read_text()
     with pytest.raises(CatalogError, match="already defined"):
         load_rule_files([("a.yaml", text), ("b.yaml", text)])
+
+
+def _acme(text: str) -> str:
+    return text.replace("JP101", "ACME101").replace("rbac-grants-batch-jobs", "acme-grants")
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ("  wildcard: sometimes\n", r"acme.yaml: params.wildcard: Input should be a valid boolean"),
+        ("  verbz: [create]\n", r"acme.yaml: params.verbz: Extra inputs are not permitted"),
+    ],
+)
+def test_bad_params_are_refused_when_the_rule_file_loads(params: str, error: str) -> None:
+    text = (ROOT / "rules" / "JP101.yaml").read_text()
+    text = text.replace("  replace_with: pods\n", f"  replace_with: pods\n{params}")
+    with pytest.raises(CatalogError, match=error):
+        load_rule_files([("acme.yaml", _acme(text))])
+
+
+def test_params_are_converted_once_and_kept_with_the_cached_catalog(tmp_path: Path) -> None:
+    text = (ROOT / "rules" / "JP101.yaml").read_text()
+    text = _acme(text.replace("  replace_with: pods\n", "  replace_with: pods\n  wildcard: yes\n"))
+    (first,) = load_rule_files([("acme.yaml", text)], cache_dir=tmp_path)
+    (cached,) = load_rule_files([("acme.yaml", text)], cache_dir=tmp_path)
+    assert list((tmp_path / "catalog").glob("*.json"))
+    for rule in (first, cached):
+        assert rule.params().wildcard is True
+        assert rule.params().verbs == []  # the default comes from the Params dataclass

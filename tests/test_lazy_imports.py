@@ -1,7 +1,10 @@
-"""What a run imports depends on what it reads: YAML-only runs never load LibCST."""
+"""What a run imports depends on what it reads: YAML-only runs never load LibCST, and a
+file the prefilter drops costs neither a YAML parser nor pydantic (a pre-commit hook on a
+few files pays mostly for Python's own startup)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,22 +14,27 @@ from conftest import FIXTURES
 
 PROBE = """\
 import atexit, sys
-atexit.register(lambda: print("libcst" in sys.modules, file=sys.stderr))
+atexit.register(lambda: print(sorted(set(sys.modules) & {"libcst", "pydantic", "ruamel.yaml"}), file=sys.stderr))
 from linter.cli import main
 sys.argv = ["job2pod", "check", "--no-cache", *sys.argv[1:]]
 main()
 """
 
 
-def _loads_libcst(*paths: Path) -> bool:
+def _imports(*paths: Path, env: dict[str, str] | None = None) -> str:
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *map(str, paths)],
         capture_output=True,
         text=True,
         timeout=120,
+        env=env,
     )
     assert done.returncode in (0, 1), done.stderr
-    return done.stderr.strip().splitlines()[-1] == "True"
+    return done.stderr.strip().splitlines()[-1]
+
+
+def _loads_libcst(*paths: Path) -> bool:
+    return "'libcst'" in _imports(*paths)
 
 
 @pytest.mark.parametrize("folder", ["JP101", "JP201", "JP401"])
@@ -47,3 +55,25 @@ def test_python_file_the_prefilter_drops_does_not(tmp_path: Path) -> None:
     script = tmp_path / "script.py"
     script.write_text("import json\n\nprint(json.dumps({'a': 1}))\n")
     assert not _loads_libcst(script)
+
+
+def test_a_file_the_prefilter_drops_needs_no_parser_and_no_pydantic(tmp_path: Path) -> None:
+    deployment = tmp_path / "deployment.yaml"
+    deployment.write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n")
+    # The first run validates the rule files (a YAML parse) and keeps them in the user cache.
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    assert "'ruamel.yaml'" in _imports(deployment, env=env)
+    assert _imports(deployment, env=env) == "[]"
+
+
+def test_rule_params_validated_once_need_no_pydantic_on_later_runs(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    _imports(FIXTURES / "JP202" / "bad.yaml", env=env)
+    assert _imports(FIXTURES / "JP202" / "bad.yaml", env=env) == "['ruamel.yaml']"
+
+
+def test_a_config_file_is_validated_by_pydantic(tmp_path: Path) -> None:
+    (tmp_path / ".job2pod.yaml").write_text("fail-on: error\n")
+    deployment = tmp_path / "deployment.yaml"
+    deployment.write_text("apiVersion: apps/v1\nkind: Deployment\n")
+    assert "'pydantic'" in _imports(deployment)

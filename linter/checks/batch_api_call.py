@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import libcst as cst
-from pydantic import BaseModel
 
 from linter import code_jobs, kube_client
 from linter.context import CheckContext
@@ -29,8 +29,9 @@ POD_METHOD = re.compile(
 _JOB_WORD = re.compile(r"_job(?=_status|_with_http_info|_for_all_namespaces|\Z)")
 
 
-class Params(BaseModel):
-    pass
+@dataclass(frozen=True)
+class Params:
+    """No parameters."""
 
 
 def pod_method(method: str) -> str:

@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
 
 import libcst as cst
-from pydantic import BaseModel, Field
 
 from linter import code_jobs
 from linter.context import CheckContext
 from linter.findings import Fix, FixSafety, Violation
 from linter.python_edits import append_member
+from linter.settings import param
 from linter.sources.python import PythonSource
 
 TARGET = "python"
 
 
-class Params(BaseModel):
-    field: str = Field(description="The Job spec field (camelCase) that must be present.")
-    fix_value: Literal["ttl_seconds_after_finished", "backoff_limit"] | None = Field(
+@dataclass(frozen=True)
+class Params:
+    field: str = param(description="The Job spec field (camelCase) that must be present.")
+    fix_value: Literal["ttl_seconds_after_finished", "backoff_limit"] | None = param(
         default=None, description="The configured value the fix inserts (none: no fix)."
     )
 

@@ -5,15 +5,16 @@ stays a Job is reported with the fields that keep it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
 
 import libcst as cst
-from pydantic import BaseModel, Field
 
 from linter import code_jobs, kube_client
 from linter.context import CheckContext
 from linter.findings import Edit, Fix, FixSafety, Span, Violation
 from linter.python_edits import NotRewritable, import_edits
+from linter.settings import param
 from linter.sources.python import PythonSource, walk
 
 TARGET = "python"
@@ -22,8 +23,9 @@ _THIN = "is a thin wrapper around one Pod: build the Pod itself and let the Task
 _JOB_ONLY_MODELS = ("V1JobSpec", "V1PodTemplateSpec")
 
 
-class Params(BaseModel):
-    shape: Literal["model", "dict"] = Field(
+@dataclass(frozen=True)
+class Params:
+    shape: Literal["model", "dict"] = param(
         description="`model`: client model calls (V1Job, V1JobSpec, V1JobTemplateSpec, "
         'lightkube and kr8s Jobs); `dict`: dict literals with "kind": "Job".'
     )

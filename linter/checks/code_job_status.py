@@ -7,9 +7,9 @@ elsewhere `status.succeeded` is some other system's."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import libcst as cst
-from pydantic import BaseModel
 
 from linter import code_jobs, kube_client
 from linter.context import CheckContext
@@ -41,8 +41,9 @@ CONDITION_TYPES = frozenset({"Complete", "Failed", "SuccessCriteriaMet", "Failur
 _JOB_STATUS_MODELS = frozenset({"V1Job", "V1JobStatus", "V1JobCondition"})
 
 
-class Params(BaseModel):
-    pass
+@dataclass(frozen=True)
+class Params:
+    """No parameters."""
 
 
 def handles_pods(source: PythonSource) -> bool:

@@ -4,22 +4,24 @@ jobs: an operator that writes its own Roles keeps granting Jobs after the migrat
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import libcst as cst
-from pydantic import BaseModel, Field
 
 from linter import code_jobs, kube_client
 from linter.context import CheckContext
 from linter.findings import Violation
+from linter.settings import param
 from linter.sources.python import PythonSource, walk
 
 TARGET = "python"
 
 
-class Params(BaseModel):
-    api_group: str = Field(default="batch", description="The API group of the resources.")
-    resources: list[str] = Field(
-        default_factory=lambda: ["jobs", "jobs/status", "jobs/finalizers"],
+@dataclass(frozen=True)
+class Params:
+    api_group: str = param(default="batch", description="The API group of the resources.")
+    resources: list[str] = param(
+        factory=lambda: ["jobs", "jobs/status", "jobs/finalizers"],
         description="Resources of the group that must not be granted.",
     )
 

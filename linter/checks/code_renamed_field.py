@@ -6,14 +6,15 @@ pipeline's `job_name` is its own business."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 import libcst as cst
-from pydantic import BaseModel, Field
 
 from linter import kube_client
 from linter.code_jobs import literal
 from linter.context import CheckContext
 from linter.findings import Edit, Fix, FixSafety, Span, Violation
+from linter.settings import param
 from linter.sources.python import PythonSource, dotted_name, walk
 
 TARGET = "python"
@@ -21,12 +22,13 @@ TARGET = "python"
 _KEY_METHODS = frozenset({"get", "pop", "setdefault"})
 
 
-class Params(BaseModel):
-    renames: dict[str, str] = Field(
+@dataclass(frozen=True)
+class Params:
+    renames: dict[str, str] = param(
         description="Field names and their new names (status keys and attributes)."
     )
-    identifiers: dict[str, str] = Field(
-        default_factory=dict,
+    identifiers: dict[str, str] = param(
+        factory=dict,
         description="The controller's own functions and methods, and their new names.",
     )
 

@@ -5,14 +5,14 @@ and renames a column titled Job."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from pydantic import BaseModel, Field
+from dataclasses import dataclass
 
 from linter import extract, yaml_renames
 from linter.checks.crd_renamed_property import kept_names
 from linter.config import DEFAULT_RENAMES
 from linter.context import CheckContext
 from linter.findings import Fix, FixSafety, Violation
+from linter.settings import param
 from linter.sources import nodes
 from linter.sources.nodes import Node, ScalarNode
 from linter.sources.yaml import K8sObject
@@ -20,13 +20,14 @@ from linter.sources.yaml import K8sObject
 TARGET = "object"
 
 
-class Params(BaseModel):
-    renames: dict[str, str] = Field(
-        default_factory=lambda: dict(DEFAULT_RENAMES),
+@dataclass(frozen=True)
+class Params:
+    renames: dict[str, str] = param(
+        factory=lambda: dict(DEFAULT_RENAMES),
         description="Old field name to new one; the config's `rename-map` replaces it.",
     )
-    ignore_groups: list[str] = Field(
-        default_factory=list,
+    ignore_groups: list[str] = param(
+        factory=list,
         description="API groups of other projects (and their subgroups) whose fields by these "
         "names are theirs and keep them.",
     )

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-
-from pydantic import BaseModel, Field
+from dataclasses import dataclass
 
 from linter import extract, yaml_renames
 from linter.config import DEFAULT_RENAMES
 from linter.context import CheckContext
 from linter.findings import Fix, FixSafety, Violation
+from linter.settings import param
 from linter.sources import nodes
 from linter.sources.nodes import Node
 from linter.sources.yaml import K8sObject
@@ -20,13 +20,14 @@ from linter.sources.yaml import K8sObject
 TARGET = "object"
 
 
-class Params(BaseModel):
-    renames: dict[str, str] = Field(
-        default_factory=lambda: dict(DEFAULT_RENAMES),
+@dataclass(frozen=True)
+class Params:
+    renames: dict[str, str] = param(
+        factory=lambda: dict(DEFAULT_RENAMES),
         description="Old property name to new one; the config's `rename-map` replaces it.",
     )
-    ignore_groups: list[str] = Field(
-        default_factory=list,
+    ignore_groups: list[str] = param(
+        factory=list,
         description="API groups of other projects (and their subgroups) whose fields by these "
         "names are theirs and keep them.",
     )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
-
-from pydantic import BaseModel, Field
 
 from linter import extract, yaml_edits
 from linter.context import CheckContext
 from linter.findings import Edit, Fix, FixSafety, Violation
 from linter.job_features import is_thin_wrapper
+from linter.settings import param
 from linter.sources import nodes
 from linter.sources.nodes import MappingNode
 from linter.sources.yaml import K8sObject
@@ -18,16 +18,17 @@ from linter.sources.yaml import K8sObject
 TARGET = "object"
 
 
-class Params(BaseModel):
-    field: str = Field(description="The Job spec field that must be present.")
-    include_cronjobs: bool = Field(description="Also check CronJob jobTemplates.")
-    skip_thin_wrappers: bool = Field(
+@dataclass(frozen=True)
+class Params:
+    field: str = param(description="The Job spec field that must be present.")
+    include_cronjobs: bool = param(description="Also check CronJob jobTemplates.")
+    skip_thin_wrappers: bool = param(
         default=False, description="Leave out Jobs that JP201 rewrites to Pods."
     )
-    pod_spec_counts: bool = Field(
+    pod_spec_counts: bool = param(
         default=False, description="The same field in the pod template's spec also satisfies it."
     )
-    fix_value: Literal["ttl_seconds_after_finished", "backoff_limit"] | None = Field(
+    fix_value: Literal["ttl_seconds_after_finished", "backoff_limit"] | None = param(
         default=None, description="The configured value the fix inserts (none: no fix)."
     )
 

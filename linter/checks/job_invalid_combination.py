@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from pydantic import BaseModel
+from dataclasses import dataclass
 
 from linter import extract
 from linter.context import CheckContext
@@ -17,7 +16,8 @@ TARGET = "object"
 _INDEXED_ONLY = ("backoffLimitPerIndex", "maxFailedIndexes", "successPolicy")
 
 
-class Params(BaseModel):
+@dataclass(frozen=True)
+class Params:
     """No parameters: the combinations are the Job API's own rules."""
 
 

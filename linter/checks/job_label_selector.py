@@ -4,14 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from pydantic import BaseModel, Field
 
 from linter import extract
 from linter.context import CheckContext
 from linter.findings import Violation
 from linter.job_features import is_thin_wrapper
+from linter.settings import param
 from linter.sources import nodes
 from linter.sources.nodes import Node
 from linter.sources.yaml import K8sObject
@@ -29,13 +29,14 @@ _MATCHES_ALL = "it matches every Pod once no Job exists"
 _IGNORED = "no Pod has it once no Job exists, so the key is ignored"
 
 
-class Params(BaseModel):
-    labels: list[str] = Field(
-        default_factory=lambda: list(extract.JOB_GENERATED_LABELS),
+@dataclass(frozen=True)
+class Params:
+    labels: list[str] = param(
+        factory=lambda: list(extract.JOB_GENERATED_LABELS),
         description="Label keys the Job controller sets on its Pods.",
     )
-    label_prefixes: list[str] = Field(
-        default_factory=lambda: list(extract.JOB_GENERATED_LABEL_PREFIXES),
+    label_prefixes: list[str] = param(
+        factory=lambda: list(extract.JOB_GENERATED_LABEL_PREFIXES),
         description="Label key prefixes of the Job controller (every key under them).",
     )
 

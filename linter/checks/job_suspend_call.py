@@ -4,9 +4,9 @@ the Pod-based Task stops by deleting its Pod, with a grace period for the contai
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import libcst as cst
-from pydantic import BaseModel
 
 from linter import code_jobs, kube_client
 from linter.context import CheckContext
@@ -18,8 +18,9 @@ TARGET = "python"
 _KEPT = frozenset({"name", "namespace", "pretty", "dry_run", "async_req", "_request_timeout"})
 
 
-class Params(BaseModel):
-    pass
+@dataclass(frozen=True)
+class Params:
+    """No parameters."""
 
 
 def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:

@@ -11,11 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pydantic import BaseModel, Field
-
 from linter import extract
 from linter.context import CheckContext
 from linter.findings import Span, Violation
+from linter.settings import param
 from linter.sources import nodes
 from linter.sources.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from linter.sources.yaml import K8sObject, YamlDocument, YamlSource, parse
@@ -28,17 +27,18 @@ _JOB_GROUP = "batch"
 _SETTING_OPS = frozenset({"add", "replace"})
 
 
-class Params(BaseModel):
-    stop_values: dict[str, bool | int] = Field(
-        default_factory=lambda: {"suspend": True, "parallelism": 0},
+@dataclass(frozen=True)
+class Params:
+    stop_values: dict[str, bool | int] = param(
+        factory=lambda: {"suspend": True, "parallelism": 0},
         description="Job spec fields and the value that pauses the Job when it is set.",
     )
-    kustomization_kinds: list[str] = Field(
-        default_factory=lambda: ["Kustomization", "Component"],
+    kustomization_kinds: list[str] = param(
+        factory=lambda: ["Kustomization", "Component"],
         description="Kinds whose inline patches are read (kustomize and Flux alike).",
     )
-    patch_lists: list[str] = Field(
-        default_factory=lambda: ["patches", "patchesJson6902", "patchesStrategicMerge"],
+    patch_lists: list[str] = param(
+        factory=lambda: ["patches", "patchesJson6902", "patchesStrategicMerge"],
         description="Kustomization fields that hold patches, as entries with `patch:` and "
         "`target:` or as bare strings.",
     )

@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
-
-from pydantic import BaseModel, Field
 
 from linter import extract, job_to_pod
 from linter.context import CheckContext
 from linter.findings import Violation
 from linter.job_features import migration_blockers
+from linter.settings import param
 from linter.sources import nodes
 from linter.sources.yaml import K8sObject
 
 TARGET = "object"
 
 
-class Params(BaseModel):
-    report: Literal["thin-wrapper", "blocked"] = Field(
+@dataclass(frozen=True)
+class Params:
+    report: Literal["thin-wrapper", "blocked"] = param(
         description="`thin-wrapper`: Jobs a Pod can replace; `blocked`: Jobs that must stay "
         "Jobs, with each field that keeps them."
     )

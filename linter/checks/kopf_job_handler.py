@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import libcst as cst
-from pydantic import BaseModel
 
 from linter import code_jobs, kube_client
 from linter.context import CheckContext
@@ -23,8 +22,9 @@ POD_OF = {"batch": "", "batch/v1": "v1", "jobs": "pods", "jobs.batch": "pods", "
 _RESOURCE_KEYWORDS = frozenset({"group", "version", "plural", "kind"})
 
 
-class Params(BaseModel):
-    pass
+@dataclass(frozen=True)
+class Params:
+    """No parameters."""
 
 
 @dataclass(frozen=True)

@@ -4,21 +4,22 @@ the owner chain the migration replaces."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from pydantic import BaseModel, Field
+from dataclasses import dataclass
 
 from linter import extract
 from linter.context import CheckContext
 from linter.findings import Violation
+from linter.settings import param
 from linter.sources import nodes
 from linter.sources.yaml import K8sObject
 
 TARGET = "object"
 
 
-class Params(BaseModel):
-    kind: str = Field(description="The owner kind to report.")
-    api_group: str = Field(
+@dataclass(frozen=True)
+class Params:
+    kind: str = param(description="The owner kind to report.")
+    api_group: str = param(
         description="The owner's API group (`batch`); a reference of another group with the "
         "same kind is not reported. A missing or templated apiVersion is reported."
     )

@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from pydantic import BaseModel, Field
-
 from linter import extract, yaml_edits
 from linter.context import CheckContext
 from linter.findings import Edit, Fix, FixSafety, Violation
+from linter.settings import param
 from linter.sources import nodes
 from linter.sources.nodes import MappingNode, Node, SequenceNode
 from linter.sources.yaml import K8sObject
@@ -24,19 +23,20 @@ _WRITE_VERBS = {"patch", "update"}
 _TEMPLATED = "{{…}}"
 
 
-class Params(BaseModel):
-    api_groups: list[str] = Field(description='API groups to look for (`""` is the core group).')
-    resources: list[str] = Field(description="Resources (and subresources) to look for.")
-    verbs: list[str] = Field(
-        default_factory=list,
+@dataclass(frozen=True)
+class Params:
+    api_groups: list[str] = param(description='API groups to look for (`""` is the core group).')
+    resources: list[str] = param(description="Resources (and subresources) to look for.")
+    verbs: list[str] = param(
+        factory=list,
         description="Fire only when the rule grants one of these verbs (empty: any verb).",
     )
-    wildcard: bool = Field(
+    wildcard: bool = param(
         default=False,
         description="Report grants that reach the resources only through `*` instead of "
         "explicit ones.",
     )
-    replace_with: str | None = Field(
+    replace_with: str | None = param(
         default=None,
         description="Core-group resource that takes over the grant in the fix (e.g. `pods`); "
         "unset: no fix.",

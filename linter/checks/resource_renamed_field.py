@@ -4,31 +4,32 @@ migration renames (`status.jobName` → `status.podName`), at any depth of spec 
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from pydantic import BaseModel, Field
+from dataclasses import dataclass
 
 from linter import extract, yaml_renames
 from linter.config import DEFAULT_RENAMES
 from linter.context import CheckContext
 from linter.findings import Fix, FixSafety, Violation
+from linter.settings import param
 from linter.sources import nodes
 from linter.sources.yaml import K8sObject
 
 TARGET = "object"
 
 
-class Params(BaseModel):
-    renames: dict[str, str] = Field(
-        default_factory=lambda: dict(DEFAULT_RENAMES),
+@dataclass(frozen=True)
+class Params:
+    renames: dict[str, str] = param(
+        factory=lambda: dict(DEFAULT_RENAMES),
         description="Old field name to new one; the config's `rename-map` replaces it.",
     )
-    ignore_groups: list[str] = Field(
-        default_factory=list,
+    ignore_groups: list[str] = param(
+        factory=list,
         description="API groups of other projects (and their subgroups) whose fields by these "
         "names are theirs and keep them.",
     )
-    sections: list[str] = Field(
-        default_factory=lambda: ["spec", "status"],
+    sections: list[str] = param(
+        factory=lambda: ["spec", "status"],
         description="Top-level fields of the resource that are searched.",
     )
 

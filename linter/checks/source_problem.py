@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
-
-from pydantic import BaseModel, Field
 
 from linter.context import CheckContext
 from linter.findings import Violation
+from linter.settings import param
 
 TARGET = "problem"
 
 
-class Params(BaseModel):
+@dataclass(frozen=True)
+class Params:
     problem: Literal[
         "yaml-syntax", "python-syntax", "undecodable", "too-large", "resource-limit"
-    ] = Field(description="The kind of input problem the rule reports.")
+    ] = param(description="The kind of input problem the rule reports.")
 
 
 def check(target: Violation, params: Params, ctx: CheckContext) -> Iterator[Violation]:

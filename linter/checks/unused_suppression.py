@@ -4,8 +4,7 @@ check reports each with a fix that removes it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-
-from pydantic import BaseModel
+from dataclasses import dataclass
 
 from linter.context import CheckContext
 from linter.findings import Fix, FixSafety, Violation
@@ -14,7 +13,8 @@ from linter.suppressions import Suppression
 TARGET = "suppression"
 
 
-class Params(BaseModel):
+@dataclass(frozen=True)
+class Params:
     """No parameters."""
 
 
