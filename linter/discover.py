@@ -1,7 +1,8 @@
 """Paths in, the files worth checking out.
 
 Directories are listed through git when they sit in a work tree (what .gitignore ignores is
-skipped, untracked files are kept), otherwise walked; `.git` is never entered. Hidden
+skipped, untracked files are kept), otherwise walked, and so is a directory named
+explicitly that git ignores as a whole; `.git` is never entered. Hidden
 directories are kept: real repositories hold manifests in `.github/` or `.helm/`. A file
 named explicitly is always checked. Symbolic links that lead outside the directory being
 walked are not followed.
@@ -57,6 +58,10 @@ def _join(base: str, rel: str) -> str:
 def _walk(root: str) -> Iterator[str]:
     """Files below `root` with a known suffix, relative to it, sorted."""
     listed = _git_files(root)
+    if listed == [] and _ignored_by_git(root):
+        # Named on the command line but ignored as a whole (rendered manifests, a vendored
+        # tree): the user asked for it, so it is walked.
+        listed = None
     # A tree walk knows from the directory entries which files are plain (no stat call);
     # git's list and symlinks are looked at one by one.
     plain: set[str] = set()
@@ -95,6 +100,18 @@ def _git_files(root: str) -> list[str] | None:
     except (OSError, subprocess.SubprocessError):
         return None
     return [os.fsdecode(p) for p in out.split(b"\0") if p]
+
+
+def _ignored_by_git(root: str) -> bool:
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            ["git", "-C", root, "check-ignore", "-q", "."], capture_output=True, timeout=60
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
 
 
 def _walk_tree(root: str) -> Iterator[tuple[str, bool]]:

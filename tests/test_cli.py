@@ -172,6 +172,9 @@ def test_git_aware_discovery_skips_ignored_keeps_hidden(
     ]
     _, out = run("check", "--format", "json", "rendered/role.yaml")
     assert [f["path"] for f in json.loads(out)] == ["rendered/role.yaml"]
+    # An ignored directory named on the command line is what the user asked for.
+    _, out = run("check", "--format", "json", "rendered")
+    assert [f["path"] for f in json.loads(out)] == ["rendered/role.yaml"]
 
 
 def test_rules_lists_and_explains() -> None:
