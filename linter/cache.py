@@ -50,6 +50,14 @@ def write_entry(root: Path, path: Path, text: str) -> None:
             os.unlink(tmp)
 
 
+def read_json(path: Path) -> Any:
+    """A cache entry's data; None when it is missing or not JSON (a miss, never an error)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
 def key(parts: object) -> str:
     """A short digest of anything JSON can write: the identity of one configuration."""
     text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)

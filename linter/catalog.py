@@ -218,10 +218,11 @@ def _cache_file(cache_dir: Path, digest: str) -> Path:
 def _read_cached(cache_dir: Path | None, digest: str) -> list[tuple[str, Any]] | None:
     if cache_dir is None:
         return None
+    from linter.cache import read_json
+
     try:
-        data = json.loads(_cache_file(cache_dir, digest).read_text(encoding="utf-8"))
-        return [(str(origin), rule) for origin, rule in data]
-    except (OSError, ValueError, TypeError):
+        return [(str(origin), rule) for origin, rule in read_json(_cache_file(cache_dir, digest))]
+    except (TypeError, ValueError):  # a missing entry (None) or one of another shape
         return None
 
 

@@ -40,8 +40,9 @@ def _catalog() -> list[Rule]:
 
 
 def _user_cache() -> Path | None:
-    """Where the validated catalog is kept: it belongs to the installation, not to a
-    project, so it lives in the user's cache directory (JOB2POD_CATALOG_CACHE=off: none)."""
+    """Where the validated catalog and config files are kept: they are keyed by content,
+    not by project, so they live in the user's cache directory (JOB2POD_CATALOG_CACHE=off:
+    none)."""
     if os.environ.get("JOB2POD_CATALOG_CACHE") == "off":
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
@@ -69,7 +70,7 @@ def _options(
             migrate=migrate,
             fail_on=fail_on,
             output_format=output_format,
-            catalog_cache=_user_cache(),
+            user_cache=_user_cache(),
         )
     except (ConfigError, CatalogError) as exc:
         raise UsageProblem(str(exc)) from exc

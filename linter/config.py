@@ -10,12 +10,18 @@ over the file. Every problem is one line naming the file and the key
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import hashlib
+import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+from linter import __version__
+from linter.cache import read_json, write_entry
 from linter.settings import model_of, param, validated
 
 CONFIG_FILES = (".job2pod.yaml", ".job2pod.yml", "pyproject.toml")
@@ -127,7 +133,34 @@ def _raw(path: Path) -> Any:
     return {} if data is None else data
 
 
-def load(path: Path) -> Config:
+def load(path: Path, cache_dir: Path | None = None) -> Config:
+    """The settings in `path`. Settings validated before come back from `cache_dir` (the
+    user's cache, beside the catalog): validating imports pydantic, which would double a
+    pre-commit run on one file."""
+    entry = _cache_entry(path, cache_dir)
+    cached = read_json(entry) if entry is not None else None
+    if isinstance(cached, dict):
+        with contextlib.suppress(TypeError):  # written by another version: validate again
+            return Config(**cached)
+    values = _validated(path)
+    if entry is not None and cache_dir is not None:
+        write_entry(cache_dir, entry, json.dumps(values))
+    return Config(**values)
+
+
+def _cache_entry(path: Path, cache_dir: Path | None) -> Path | None:
+    if cache_dir is None:
+        return None
+    try:
+        content = path.read_bytes()
+    except OSError:
+        return None
+    fields = [(f.name, str(f.type), dict(f.metadata)) for f in dataclasses.fields(Config)]
+    identity = json.dumps([__version__, path.name, fields]).encode() + content
+    return cache_dir / "config" / f"{hashlib.sha256(identity).hexdigest()[:24]}.json"
+
+
+def _validated(path: Path) -> dict[str, Any]:
     data = _raw(path)
     if not isinstance(data, dict):
         raise ConfigError(f"{path.name}: expected a mapping of settings")
@@ -142,7 +175,7 @@ def load(path: Path) -> Config:
         if error["type"] == "extra_forbidden":
             message = "unknown setting"
         raise ConfigError(f"{path.name}: {where}: {message}") from exc
-    return Config(**values)
+    return values
 
 
 def _location(loc: Sequence[int | str]) -> str:

@@ -40,7 +40,7 @@ def resolve(
     migrate: bool = False,
     fail_on: str | None = None,
     output_format: str | None = None,
-    catalog_cache: Path | None = None,
+    user_cache: Path | None = None,
 ) -> Options:
     """Raises ConfigError or CatalogError with one clear line."""
     found: Path | None
@@ -51,7 +51,7 @@ def resolve(
     else:
         start = Path(next((p for p in paths if p != "-"), "."))
         found = find(start if start.exists() else Path("."))
-    config = load(found) if found is not None else Config()
+    config = load(found, user_cache) if found is not None else Config()
     base = found.resolve().parent if found is not None else Path.cwd()
     rule_dirs = [base / d for d in config.rule_dirs]
     for directory in rule_dirs:
@@ -59,7 +59,7 @@ def resolve(
             raise ConfigError(
                 f"{found.name if found else 'config'}: rule-dirs: no such directory: {directory}"
             )
-    catalog = load_catalog(rule_dirs, cache_dir=catalog_cache)
+    catalog = load_catalog(rule_dirs, cache_dir=user_cache)
     if found is not None:
         check_rule_names(config, found, catalog)
     chosen_select = list(select) or list(config.select or [])

@@ -144,3 +144,21 @@ def test_identifier_renames_reach_the_python_rule_and_its_prefilter(repo: Path) 
     assert out.startswith(
         "runner.py:4:5: JP505 [job-name-field-in-code] function `launch_job` names the Task's Job"
     )
+
+
+@pytest.mark.parametrize("damage", ["{not json", '{"no_such_setting": 1}', "[1, 2]"])
+def test_validated_config_is_kept_and_a_damaged_entry_is_a_miss(
+    tmp_path: Path, damage: str
+) -> None:
+    from linter.config import load
+
+    path = tmp_path / ".job2pod.yaml"
+    path.write_text("fail-on: error\nttl-seconds-after-finished: '600'\n")
+    cache = tmp_path / "cache"
+    first = load(path, cache)
+    (entry,) = (cache / "config").glob("*.json")
+    assert json.loads(entry.read_text()) == {"fail_on": "error", "ttl_seconds_after_finished": 600}
+    assert load(path, cache) == first
+    entry.write_text(damage)
+    assert load(path, cache) == first
+    assert first.ttl_seconds_after_finished == 600 and first.backoff_limit == 6

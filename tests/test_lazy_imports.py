@@ -72,8 +72,13 @@ def test_rule_params_validated_once_need_no_pydantic_on_later_runs(tmp_path: Pat
     assert _imports(FIXTURES / "JP202" / "bad.yaml", env=env) == "['ruamel.yaml']"
 
 
-def test_a_config_file_is_validated_by_pydantic(tmp_path: Path) -> None:
-    (tmp_path / ".job2pod.yaml").write_text("fail-on: error\n")
+def test_a_config_file_is_validated_by_pydantic_once(tmp_path: Path) -> None:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    config = tmp_path / ".job2pod.yaml"
+    config.write_text("fail-on: error\n")
     deployment = tmp_path / "deployment.yaml"
     deployment.write_text("apiVersion: apps/v1\nkind: Deployment\n")
-    assert "'pydantic'" in _imports(deployment)
+    assert "'pydantic'" in _imports(deployment, env=env)
+    assert _imports(deployment, env=env) == "[]"
+    config.write_text("fail-on: error\nbackoff-limit: 3\n")  # new content: validated again
+    assert "'pydantic'" in _imports(deployment, env=env)
