@@ -104,66 +104,71 @@ def find(start: Path) -> Path | None:
 
 def _has_tool_table(path: Path) -> bool:
     try:
-        return "job2pod" in _toml(path).get("tool", {})
+        return "job2pod" in _toml(path.name, _read(path)).get("tool", {})
     except ConfigError:
         return True  # report the broken file rather than silently skip it
 
 
-def _toml(path: Path) -> dict[str, Any]:
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{path.name}: cannot read: {exc}") from exc
+
+
+def _toml(name: str, text: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
         import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
     try:
-        data: dict[str, Any] = tomllib.loads(path.read_text(encoding="utf-8"))
+        data: dict[str, Any] = tomllib.loads(text)
         return data
-    except (OSError, ValueError) as exc:
-        raise ConfigError(f"{path.name}: not valid TOML: {exc}") from exc
+    except ValueError as exc:
+        raise ConfigError(f"{name}: not valid TOML: {exc}") from exc
 
 
-def _raw(path: Path) -> Any:
-    if path.name == "pyproject.toml":
-        return _toml(path).get("tool", {}).get("job2pod", {})
+def _raw(name: str, text: str) -> Any:
+    if name == "pyproject.toml":
+        return _toml(name, text).get("tool", {}).get("job2pod", {})
     from linter.catalog import _load_yaml
 
     try:
-        data = _load_yaml(path.read_text(encoding="utf-8"))
+        data = _load_yaml(text)
     except Exception as exc:  # the parser's own message is the useful part
-        raise ConfigError(f"{path.name}: not valid YAML: {exc}") from exc
+        raise ConfigError(f"{name}: not valid YAML: {exc}") from exc
     return {} if data is None else data
 
 
 def load(path: Path, cache_dir: Path | None = None) -> Config:
     """The settings in `path`. Settings validated before come back from `cache_dir` (the
     user's cache, beside the catalog): validating imports pydantic, which would double a
-    pre-commit run on one file."""
-    entry = _cache_entry(path, cache_dir)
+    pre-commit run on one file. The text read once is both the key and what is validated."""
+    text = _read(path)
+    entry = _cache_entry(path.name, text, cache_dir)
     cached = read_json(entry) if entry is not None else None
     if isinstance(cached, dict):
         with contextlib.suppress(TypeError):  # written by another version: validate again
             return Config(**cached)
-    values = _validated(path)
+    values = _validated(path.name, text)
     if entry is not None and cache_dir is not None:
         write_entry(cache_dir, entry, json.dumps(values))
     return Config(**values)
 
 
-def _cache_entry(path: Path, cache_dir: Path | None) -> Path | None:
+def _cache_entry(name: str, text: str, cache_dir: Path | None) -> Path | None:
     if cache_dir is None:
         return None
-    try:
-        content = path.read_bytes()
-    except OSError:
-        return None
     fields = [(f.name, str(f.type), dict(f.metadata)) for f in dataclasses.fields(Config)]
-    identity = json.dumps([__version__, path.name, fields]).encode() + content
-    return cache_dir / "config" / f"{hashlib.sha256(identity).hexdigest()[:24]}.json"
+    identity = json.dumps([__version__, name, fields, text], ensure_ascii=False)
+    digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return cache_dir / "config" / f"{digest}.json"
 
 
-def _validated(path: Path) -> dict[str, Any]:
-    data = _raw(path)
+def _validated(name: str, text: str) -> dict[str, Any]:
+    data = _raw(name, text)
     if not isinstance(data, dict):
-        raise ConfigError(f"{path.name}: expected a mapping of settings")
+        raise ConfigError(f"{name}: expected a mapping of settings")
     from pydantic import ValidationError
 
     try:
@@ -174,7 +179,7 @@ def _validated(path: Path) -> dict[str, Any]:
         message = error["msg"]
         if error["type"] == "extra_forbidden":
             message = "unknown setting"
-        raise ConfigError(f"{path.name}: {where}: {message}") from exc
+        raise ConfigError(f"{name}: {where}: {message}") from exc
     return values
 
 

@@ -58,9 +58,9 @@ def _join(base: str, rel: str) -> str:
 def _walk(root: str) -> Iterator[str]:
     """Files below `root` with a known suffix, relative to it, sorted."""
     listed = _git_files(root)
-    if listed == [] and _ignored_by_git(root):
+    if listed is not None and _ignored_by_git(root):
         # Named on the command line but ignored as a whole (rendered manifests, a vendored
-        # tree): the user asked for it, so it is walked.
+        # tree, perhaps with a file or two force-added): the user asked for it, so it is walked.
         listed = None
     # A tree walk knows from the directory entries which files are plain (no stat call);
     # git's list and symlinks are looked at one by one.
@@ -107,7 +107,9 @@ def _ignored_by_git(root: str) -> bool:
 
     try:
         done = subprocess.run(
-            ["git", "-C", root, "check-ignore", "-q", "."], capture_output=True, timeout=60
+            ["git", "-C", root, "check-ignore", "-q", "--no-index", "."],
+            capture_output=True,
+            timeout=60,
         )
     except (OSError, subprocess.SubprocessError):
         return False

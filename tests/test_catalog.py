@@ -10,6 +10,7 @@ import pytest
 from conftest import FIXTURES, ROOT
 from ruamel.yaml import YAML
 
+from linter import catalog
 from linter.catalog import CatalogError, builtin_rules, check_names, load_rule_files
 from linter.findings import FixSafety
 
@@ -103,10 +104,17 @@ def test_bad_params_are_refused_when_the_rule_file_loads(params: str, error: str
         load_rule_files([("acme.yaml", _acme(text))])
 
 
-def test_params_are_converted_once_and_kept_with_the_cached_catalog(tmp_path: Path) -> None:
+def test_params_are_converted_once_and_kept_with_the_cached_catalog(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     text = (ROOT / "rules" / "JP101.yaml").read_text()
     text = _acme(text.replace("  replace_with: pods\n", "  replace_with: pods\n  wildcard: yes\n"))
     (first,) = load_rule_files([("acme.yaml", text)], cache_dir=tmp_path)
+
+    def validate_again(*args: object) -> None:
+        raise AssertionError("the cached catalog was validated again")
+
+    monkeypatch.setattr(catalog, "_validated_params", validate_again)
     (cached,) = load_rule_files([("acme.yaml", text)], cache_dir=tmp_path)
     assert list((tmp_path / "catalog").glob("*.json"))
     for rule in (first, cached):

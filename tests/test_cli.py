@@ -172,9 +172,15 @@ def test_git_aware_discovery_skips_ignored_keeps_hidden(
     ]
     _, out = run("check", "--format", "json", "rendered/role.yaml")
     assert [f["path"] for f in json.loads(out)] == ["rendered/role.yaml"]
-    # An ignored directory named on the command line is what the user asked for.
+    # An ignored directory named on the command line is what the user asked for, whole,
+    # even when a file of it was force-added.
+    (tmp_path / "rendered" / "kept.yaml").write_text(ROLE)
+    subprocess.run(["git", "add", "-f", "rendered/kept.yaml"], check=True)
     _, out = run("check", "--format", "json", "rendered")
-    assert [f["path"] for f in json.loads(out)] == ["rendered/role.yaml"]
+    assert sorted({f["path"] for f in json.loads(out)}) == [
+        "rendered/kept.yaml",
+        "rendered/role.yaml",
+    ]
 
 
 def test_rules_lists_and_explains() -> None:
