@@ -104,10 +104,12 @@ def _rule_schema() -> dict[str, Any]:
 
 def _load_yaml(text: str) -> Any:
     try:
-        from ruamel.yaml.cyaml import CSafeLoader as Loader
-    except ImportError:  # pragma: no cover - platforms without ruamel.yaml.clib
-        from ruamel.yaml.loader import SafeLoader as Loader  # type: ignore[assignment]
-    loader = Loader(text)
+        from ruamel.yaml.cyaml import CSafeLoader
+    except ImportError:  # platforms without ruamel.yaml.clib
+        from ruamel.yaml import YAML
+
+        return YAML(typ="safe", pure=True).load(text)
+    loader = CSafeLoader(text)
     try:
         return loader.get_single_data()
     finally:

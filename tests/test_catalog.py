@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -120,3 +121,11 @@ def test_params_are_converted_once_and_kept_with_the_cached_catalog(
     for rule in (first, cached):
         assert rule.params().wildcard is True
         assert rule.params().verbs == []  # the default comes from the Params dataclass
+
+
+def test_rule_files_load_without_the_c_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(
+        sys.modules, "ruamel.yaml.cyaml", None
+    )  # as if ruamel.yaml.clib were absent
+    (rule,) = load_rule_files([("rules/JP101.yaml", (ROOT / "rules" / "JP101.yaml").read_text())])
+    assert rule.id == "JP101" and rule.params().replace_with == "pods"
