@@ -360,8 +360,10 @@ def _inputs(paths: Sequence[str], options: Options) -> list[str]:
 def _fix_run(
     paths: Sequence[str], options: Options, unsafe: bool, write: bool
 ) -> list[tuple[str, PathFix]]:
+    from linter import run
     from linter.fixes import fix_path
 
+    run.tune_gc()
     return [
         (path, fix_path(path, options.ruleset, unsafe=unsafe, write=write))
         for path in _inputs(paths, options)
