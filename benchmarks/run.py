@@ -190,8 +190,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         floor("pyyaml-c", files, args.repeat) if has_module("yaml") else (float("nan"), 0.0)
     )
     cold_s, cold_peak = run_j2p("cold", ["--no-cache"])
-    j1_s, _ = run_j2p("jobs 1", ["--no-cache", "--jobs", "1"])
-    j2_s, _ = run_j2p("jobs 2", ["--no-cache", "--jobs", "2"])
+    # Interleaved, so that a slower stretch of a shared machine hits both sides alike.
+    j1_runs, j2_runs = [], []
+    for _ in range(max(args.repeat, 5)):
+        j1_runs.append(run_j2p("jobs 1", ["--no-cache", "--jobs", "1"], repeat=1)[0])
+        j2_runs.append(run_j2p("jobs 2", ["--no-cache", "--jobs", "2"], repeat=1)[0])
+    j1_s, j2_s = statistics.median(j1_runs), statistics.median(j2_runs)
     shutil.rmtree(cache, ignore_errors=True)
     job2pod(["check", "--fail-on", "never", "--cache-dir", str(cache), str(corpus)], 1)
     warm_s, warm_peak = run_j2p("warm", ["--cache-dir", str(cache)])
@@ -224,7 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{job_s / import_s:.2f}",
             "(≤ 1.5)",
         ),
-        ("--jobs 1 / --jobs 2 (speedup)", f"{j1_s / j2_s:.2f}", "≥ 1.7"),
+        ("--jobs 1 / --jobs 2 (speedup, interleaved runs)", f"{j1_s / j2_s:.2f}", "≥ 1.7"),
         ("stdlib check / ast.parse of the same files", f"{stdlib_s / ast_s:.2f}", "≤ 0.5"),
     ]
     absolute = [
