@@ -7,6 +7,7 @@ CatalogError naming the file and the field.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import importlib
@@ -39,7 +40,8 @@ class Rule:
     name: str
     summary: str
     check: str
-    # The params the rule file gives, as validated when it was loaded (Params adds defaults).
+    # The check's params, validated when the rule file was loaded, defaults filled in (so a
+    # config's rename-map replaces `renames` whether the rule file set it or not).
     param_values: Mapping[str, Any]
     language: str
     kinds: frozenset[str] | None
@@ -206,7 +208,7 @@ def _validated_params(check: str, params: Any, origin: str) -> dict[str, Any]:
 
     model = importlib.import_module(f"linter.checks.{check}").Params
     try:
-        return validated(model, params)
+        return dataclasses.asdict(model(**validated(model, params)))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

@@ -162,3 +162,23 @@ def test_validated_config_is_kept_and_a_damaged_entry_is_a_miss(
     entry.write_text(damage)
     assert load(path, cache) == first
     assert first.ttl_seconds_after_finished == 600 and first.backoff_limit == 6
+
+
+def test_rename_map_reaches_a_custom_rule_that_keeps_the_default_renames(repo: Path) -> None:
+    rule = (ROOT / "rules" / "JP303.yaml").read_text()
+    rule = rule.replace("id: JP303", "id: ACME303").replace(
+        "name: resource-job-name-field", "name: acme-runner-field"
+    )
+    rule = rule.replace("  renames: {jobName: podName, JobName: PodName, job_name: pod_name}\n", "")
+    (repo / "rules").mkdir()
+    (repo / "rules" / "ACME303.yaml").write_text(rule)
+    (repo / ".job2pod.yaml").write_text("rename-map: {runnerJob: runnerPod}\nrule-dirs: [rules]\n")
+    (repo / "task.yaml").write_text(
+        "apiVersion: tasks.example.dev/v1\nkind: Task\nmetadata: {name: t}\n"
+        "status: {runnerJob: t-1}\n"
+    )
+    code, out = run("check", "--select", "ACME303", "task.yaml")
+    assert code == 1
+    assert out.startswith(
+        "task.yaml:4:10: ACME303 [acme-runner-field] Task t holds `status.runnerJob`"
+    )
