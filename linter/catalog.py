@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import hashlib
 import importlib
 import json
 import pkgutil
@@ -19,7 +18,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from linter import __version__
+from linter import __version__, cache
 from linter.findings import FixSafety, Severity
 
 
@@ -91,9 +90,7 @@ def check_names() -> list[str]:
 def _check_files() -> list[tuple[str, int, int]]:
     """Name, size and mtime of each check module: an edited check (an editable install)
     must not be trusted with params validated against its old Params."""
-    import linter.checks
-
-    root = Path(next(iter(linter.checks.__path__)))
+    root = package_dir("linter.checks")
     return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.glob("*.py"))]
 
 
@@ -170,10 +167,7 @@ def load_rule_files(paths: Iterable[tuple[str, str]], cache_dir: Path | None = N
     of the rule texts and the check modules they were validated against."""
     texts = list(paths)
     checks = check_names()
-    identity = [__version__, texts, _check_files()]
-    digest = hashlib.sha256(
-        json.dumps(identity, ensure_ascii=False).encode("utf-8", "surrogatepass")
-    ).hexdigest()[:24]
+    digest = cache.key([__version__, texts, _check_files()])
     cached = _read_cached(cache_dir, digest)
     if cached is None:
         cached = [(origin, _validated(origin, text, checks)) for origin, text in texts]
@@ -222,10 +216,10 @@ def _cache_file(cache_dir: Path, digest: str) -> Path:
 def _read_cached(cache_dir: Path | None, digest: str) -> list[tuple[str, Any]] | None:
     if cache_dir is None:
         return None
-    from linter.cache import read_json
-
     try:
-        return [(str(origin), rule) for origin, rule in read_json(_cache_file(cache_dir, digest))]
+        return [
+            (str(origin), rule) for origin, rule in cache.read_json(_cache_file(cache_dir, digest))
+        ]
     except (TypeError, ValueError):  # a missing entry (None) or one of another shape
         return None
 
@@ -233,9 +227,7 @@ def _read_cached(cache_dir: Path | None, digest: str) -> list[tuple[str, Any]] |
 def _write_cached(cache_dir: Path | None, digest: str, rules: list[tuple[str, Any]]) -> None:
     if cache_dir is None:
         return
-    from linter.cache import write_entry
-
-    write_entry(cache_dir, _cache_file(cache_dir, digest), json.dumps(rules))
+    cache.write_entry(cache_dir, _cache_file(cache_dir, digest), json.dumps(rules))
 
 
 def package_dir(name: str) -> Path:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import hashlib
 import json
 import sys
 from collections.abc import Sequence
@@ -21,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from linter import __version__
-from linter.cache import read_json, write_entry
+from linter.cache import key, read_json, write_entry
 from linter.settings import model_of, param, validated
 
 CONFIG_FILES = (".job2pod.yaml", ".job2pod.yml", "pyproject.toml")
@@ -160,9 +159,7 @@ def _cache_entry(name: str, text: str, cache_dir: Path | None) -> Path | None:
     if cache_dir is None:
         return None
     fields = [(f.name, str(f.type), dict(f.metadata)) for f in dataclasses.fields(Config)]
-    identity = json.dumps([__version__, name, fields, text], ensure_ascii=False)
-    digest = hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:24]
-    return cache_dir / "config" / f"{digest}.json"
+    return cache_dir / "config" / f"{key([__version__, name, fields, text])}.json"
 
 
 def _validated(name: str, text: str) -> dict[str, Any]:
