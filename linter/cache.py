@@ -10,15 +10,25 @@ never an error.
 from __future__ import annotations
 
 import contextlib
-import hashlib
+import functools
+import importlib
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from linter.findings import Edit, Finding, Fix, FixSafety, ObjectId, Position, Severity, Span
+from linter import __version__
+
+try:
+    # hashlib's blake2b is this one; importing hashlib also loads OpenSSL, which takes
+    # a tenth of a one-file run.
+    from _blake2 import blake2b
+except ImportError:  # an interpreter without the builtin module
+    from hashlib import blake2b
+
+if TYPE_CHECKING:
+    from linter.findings import Finding
 
 DEFAULT_DIR = ".job2pod_cache"
 _LAYOUT = "v1"
@@ -61,11 +71,44 @@ def read_json(path: Path) -> Any:
 def key(parts: object) -> str:
     """A short digest of anything JSON can write: the identity of one configuration."""
     text = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
-@dataclass
-class Entry:
+@functools.lru_cache(maxsize=1)
+def code_fingerprint() -> tuple[str, list[tuple[str, int, int]]]:
+    """The version, and the name, size and mtime of every module, rule and schema file of
+    job2pod: part of every cache key, so an edited check or rule (an editable install)
+    invalidates what was computed with the old one even when the version did not move."""
+    found: list[tuple[str, int, int]] = []
+    for package, suffix in (
+        ("linter", ".py"),
+        ("linter.rules", ".yaml"),
+        ("linter.schemas", ".json"),
+    ):
+        root = str(package_dir(package))
+        pending = [root]
+        while pending:
+            with os.scandir(pending.pop()) as entries:
+                for entry in entries:
+                    if entry.is_dir(follow_symlinks=False):
+                        if entry.name != "__pycache__":
+                            pending.append(entry.path)
+                    elif entry.name.endswith(suffix):
+                        stat = entry.stat()
+                        name = f"{package}:{os.path.relpath(entry.path, root)}"
+                        found.append((name, stat.st_size, stat.st_mtime_ns))
+    return __version__, sorted(found)
+
+
+def package_dir(name: str) -> Path:
+    """The directory of one of job2pod's packages. Not importlib.resources: importing it
+    costs a tenth of a one-file run, and pip installs packages as directories."""
+    return Path(next(iter(importlib.import_module(name).__path__)))
+
+
+class Entry(NamedTuple):
+    """One file's results, valid while its size and mtime are unchanged."""
+
     size: int
     mtime_ns: int
     findings: list[dict[str, Any]]
@@ -101,7 +144,7 @@ class ResultCache:
     def save(self) -> None:
         if not self.dirty:
             return
-        body = {p: e.__dict__ for p, e in self.entries.items()}
+        body = {p: e._asdict() for p, e in self.entries.items()}
         write_entry(self.root, self.path, json.dumps(body, separators=(",", ":")))
 
 
@@ -130,6 +173,10 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
 
 
 def finding_from_dict(d: Mapping[str, Any]) -> Finding:
+    # Here, not at the top: a run whose files hold no finding never needs these classes.
+    from linter.findings import Edit, Finding, Fix, ObjectId, Position, Span
+    from linter.levels import FixSafety, Severity
+
     fix = d["fix"]
     return Finding(
         rule_id=d["rule_id"],

@@ -11,23 +11,24 @@ import dataclasses
 import functools
 import importlib
 import json
-import pkgutil
-from collections.abc import Iterable, Mapping, Sequence
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
-from linter import __version__, cache
-from linter.findings import FixSafety, Severity
+from linter import cache
+from linter.levels import FixSafety, Severity
 
 
 class CatalogError(Exception):
     """A rule file that cannot be used; the message names the file and the field."""
 
 
-@dataclass(frozen=True)
-class RuleFix:
+class RuleFix(NamedTuple):
+    """A rule's `fix` entry: whether it fixes (`none`, `sometimes`, `always`), how safely."""
+
     availability: str
     safety: FixSafety | None
     title: str
@@ -35,6 +36,8 @@ class RuleFix:
 
 @dataclass(frozen=True)
 class Rule:
+    """One rule file, validated: what it checks, where, and how it reports."""
+
     id: str
     name: str
     summary: str
@@ -82,21 +85,13 @@ class Rule:
 
 
 def check_names() -> list[str]:
-    import linter.checks
-
-    return sorted(m.name for m in pkgutil.iter_modules(linter.checks.__path__))
-
-
-def _check_files() -> list[tuple[str, int, int]]:
-    """Name, size and mtime of each check module: an edited check (an editable install)
-    must not be trusted with params validated against its old Params."""
-    root = package_dir("linter.checks")
-    return [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in sorted(root.glob("*.py"))]
+    root = cache.package_dir("linter.checks")
+    return sorted(n[:-3] for n in os.listdir(root) if n.endswith(".py") and n != "__init__.py")
 
 
 @functools.lru_cache(maxsize=1)
 def _rule_schema() -> dict[str, Any]:
-    text = (package_dir("linter.schemas") / "rule.schema.json").read_text(encoding="utf-8")
+    text = (cache.package_dir("linter.schemas") / "rule.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
@@ -160,17 +155,36 @@ def parse_rule(data: Any, origin: str, checks: Sequence[str]) -> Rule:
 
 
 def load_rule_files(paths: Iterable[tuple[str, str]], cache_dir: Path | None = None) -> list[Rule]:
-    """(origin, text) pairs to rules; ids and names must be unique across all of them.
-
-    Parsing and validation (the rule schema, each check's Params) cost more than the rest
-    of a one-file run, so the validated data is kept in the cache directory under a digest
-    of the rule texts and the check modules they were validated against."""
+    """(origin, text) pairs to rules; ids and names must be unique across all of them."""
     texts = list(paths)
+    return _rules(texts, lambda: texts, cache_dir)
+
+
+def load_rule_paths(files: Sequence[tuple[str, Path]], cache_dir: Path | None = None) -> list[Rule]:
+    """(origin, path) pairs to rules. A file's size and mtime stand for its text in the
+    cache digest, so a run that finds the catalog cached reads no rule file."""
+    identity = []
+    for origin, path in files:
+        stat = path.stat()
+        identity.append((origin, stat.st_size, stat.st_mtime_ns))
+    return _rules(identity, lambda: _texts(files), cache_dir)
+
+
+def _texts(files: Sequence[tuple[str, Path]]) -> list[tuple[str, str]]:
+    return [(origin, path.read_text(encoding="utf-8")) for origin, path in files]
+
+
+def _rules(
+    identity: object, texts: Callable[[], list[tuple[str, str]]], cache_dir: Path | None
+) -> list[Rule]:
+    """Parsing and validation (the rule schema, each check's Params) cost more than the rest
+    of a one-file run, so the validated data is kept in the cache directory under a digest
+    of the rule files (`identity`) and of the code they were validated against."""
     checks = check_names()
-    digest = cache.key([__version__, texts, _check_files()])
+    digest = cache.key([cache.code_fingerprint(), identity])
     cached = _read_cached(cache_dir, digest)
     if cached is None:
-        cached = [(origin, _validated(origin, text, checks)) for origin, text in texts]
+        cached = [(origin, _validated(origin, text, checks)) for origin, text in texts()]
         _write_cached(cache_dir, digest, cached)
     rules: list[Rule] = []
     seen: dict[str, str] = {}
@@ -230,34 +244,30 @@ def _write_cached(cache_dir: Path | None, digest: str, rules: list[tuple[str, An
     cache.write_entry(cache_dir, _cache_file(cache_dir, digest), json.dumps(rules))
 
 
-def package_dir(name: str) -> Path:
-    """The directory of a data package (rules, schemas). Not importlib.resources: importing
-    it costs a tenth of a one-file run, and pip installs packages as directories."""
-    return Path(next(iter(importlib.import_module(name).__path__)))
+def builtin_rule_files() -> list[tuple[str, Path]]:
+    root = cache.package_dir("linter.rules")
+    names = sorted(n for n in os.listdir(root) if n.endswith(".yaml"))
+    return [(f"rules/{name}", root / name) for name in names]
 
 
-def builtin_rule_texts() -> list[tuple[str, str]]:
-    root = package_dir("linter.rules")
-    entries = sorted((p for p in root.iterdir() if p.name.endswith(".yaml")), key=lambda p: p.name)
-    return [(f"rules/{p.name}", p.read_text(encoding="utf-8")) for p in entries]
-
-
-def user_rule_texts(directory: Path) -> list[tuple[str, str]]:
+def user_rule_files(directory: Path) -> list[tuple[str, Path]]:
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
-    return [(str(p), p.read_text(encoding="utf-8")) for p in files if not p.name.startswith(".")]
+    return [(str(p), p) for p in files if not p.name.startswith(".")]
 
 
 @functools.lru_cache(maxsize=4)
 def builtin_rules(cache_dir: Path | None = None) -> tuple[Rule, ...]:
-    return tuple(load_rule_files(builtin_rule_texts(), cache_dir))
+    # The code fingerprint in the digest covers the built-in rule files' sizes and mtimes.
+    files = builtin_rule_files()
+    return tuple(_rules([origin for origin, _ in files], lambda: _texts(files), cache_dir))
 
 
 def load_catalog(extra_dirs: Sequence[Path] = (), cache_dir: Path | None = None) -> list[Rule]:
     if extra_dirs:
-        texts = builtin_rule_texts()
+        files = builtin_rule_files()
         for directory in extra_dirs:
-            texts.extend(user_rule_texts(directory))
-        rules = load_rule_files(texts, cache_dir)
+            files.extend(user_rule_files(directory))
+        rules = load_rule_paths(files, cache_dir)
     else:
         rules = list(builtin_rules(cache_dir))
     return sorted(rules, key=lambda r: r.id)

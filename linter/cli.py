@@ -12,11 +12,12 @@ import click
 
 from linter import __version__
 from linter.catalog import CatalogError, Rule, load_catalog
-from linter.findings import Finding, Severity
+from linter.levels import Severity
 
 if TYPE_CHECKING:
     from linter.cache import ResultCache
     from linter.engine import RuleSet
+    from linter.findings import Finding
     from linter.fixes import PathFix
     from linter.options import Options
 
@@ -233,7 +234,7 @@ def check(
         click.echo(f"job2pod: {error}", err=True)
     findings.extend(result.findings)
     files += result.files
-    findings.sort(key=Finding.sort_key)
+    findings.sort(key=lambda f: f.sort_key())
     if baseline_path is not None:
         findings = _without_baseline(findings, Path(baseline_path))
     report = Report(
@@ -277,11 +278,10 @@ def _isatty(stream: object) -> bool:
 
 
 def _result_cache(root: Path, ruleset: RuleSet) -> ResultCache:
-    from linter import cache, run
+    from linter import cache
 
     identity = [
-        __version__,
-        run.code_fingerprint(),
+        cache.code_fingerprint(),
         [
             (
                 r.id,
@@ -297,7 +297,7 @@ def _result_cache(root: Path, ruleset: RuleSet) -> ResultCache:
             )
             for r in ruleset.rules
         ],
-        ruleset.context.__dict__,
+        ruleset.context._asdict(),
         ruleset.max_file_size,
         [
             (glob.base, glob.pattern, list(selectors))
@@ -416,7 +416,7 @@ def fix(
     if diff:
         click.echo("".join(unified_diff(c) for c in changed), nl=False)
         sys.exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
-    remaining = sorted((f for _, o in results for f in o.findings), key=Finding.sort_key)
+    remaining = sorted((f for _, o in results for f in o.findings), key=lambda f: f.sort_key())
     applied = sum(len(c.applied) for c in changed)
     report = Report(remaining, rules, len(results), color=_color(color, sys.stdout))
     click.echo(reporter("text")(report), nl=False)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class CheckContext:
+class CheckContext(NamedTuple):
+    """The config's values for fields a fix adds (TTL, backoff limit, grace period)."""
+
     ttl_seconds_after_finished: int = 3600
     backoff_limit: int = 6
     stop_grace_period_seconds: int = 30

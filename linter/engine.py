@@ -7,22 +7,22 @@ input, the result is a list of findings; input problems are JP0xx findings.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from linter.catalog import Rule
 from linter.context import CheckContext
-from linter.findings import Finding, ObjectId, Span, Violation
-from linter.sources.template import unmask_message
-from linter.sources.text import LineIndex, UndecodableError, decode
 
+# Most files of a repository stop at the prefilter: what only a file that passes it needs
+# (decoding, line index, finding classes) is imported where it is used.
 if TYPE_CHECKING:
+    from linter.findings import Finding, ObjectId, Violation
     from linter.globs import Glob
+    from linter.sources.text import LineIndex
     from linter.sources.yaml import SourceProblem
     from linter.suppressions import Suppression, Suppressions
 
@@ -93,8 +93,9 @@ class RuleSet:
         return [r for r in rules if not self.is_ignored(path, r)]
 
 
-@dataclass
-class FileReport:
+class FileReport(NamedTuple):
+    """One file's findings, and whether it was parsed (the prefilter let it through)."""
+
     path: str
     findings: list[Finding]
     parsed: bool
@@ -115,6 +116,8 @@ def check_bytes(
     gates = ruleset.gates.get(language, [])
     if ruleset.prefilter and not wide and not triggered(data, gates):
         return FileReport(path, [], False)
+    from linter.sources.text import UndecodableError, decode
+
     try:
         text = decode(data).text
     except UndecodableError as exc:
@@ -161,6 +164,7 @@ def check_text(path: str, text: str, ruleset: RuleSet, language: str) -> list[Fi
 
 
 def _check(path: str, text: str, utf8: bytes, language: str, ruleset: RuleSet) -> list[Finding]:
+    from linter.sources.text import LineIndex
     from linter.suppressions import Suppressions, comment_suppressions
 
     rules = ruleset.rules_for(path, language)
@@ -188,13 +192,15 @@ def _check(path: str, text: str, utf8: bytes, language: str, ruleset: RuleSet) -
 
 
 def _problem(path: str, ruleset: RuleSet, problem: str, detail: str) -> list[Finding]:
+    from linter.findings import Span, Violation
+
     rule = ruleset.problem_rules.get(problem)
     if rule is None:
         return []
     return _findings(path, "", [(rule, None, Violation(Span(0, 0), {"detail": detail}))])
 
 
-_Hit = tuple[Rule, "ObjectId | None", Violation, "list[Suppression]"]
+_Hit = tuple[Rule, "ObjectId | None", "Violation", "list[Suppression]"]
 
 
 def _violations(
@@ -231,6 +237,8 @@ def _violations(
 
 
 def _problems(problems: list[SourceProblem], ruleset: RuleSet) -> Iterator[_Hit]:
+    from linter.findings import Violation
+
     for problem in problems:
         rule = ruleset.problem_rules.get(problem.kind)
         if rule is not None:
@@ -243,6 +251,9 @@ def _findings(
     violations: list[tuple[Rule, ObjectId | None, Violation]],
     lines: LineIndex | None = None,
 ) -> list[Finding]:
+    from linter.findings import Finding
+    from linter.sources.text import LineIndex
+
     lines = lines or LineIndex(text)
     seen: Counter[tuple[str, str, str]] = Counter()
     findings = []
@@ -274,6 +285,8 @@ def _findings(
 
 
 def format_message(template: str, args: Mapping[str, object]) -> str:
+    from linter.sources.template import unmask_message
+
     def field_value(m: re.Match[str]) -> str:
         value = args.get(m.group(1))
         if value is None:
@@ -289,6 +302,8 @@ def fingerprint(
     rule_id: str, path: str, obj: ObjectId | None, content: str, occurrence: int
 ) -> str:
     """Stable across unrelated line moves: rule, file, object and the finding's content."""
+    import hashlib
+
     digest = hashlib.sha256()
     for part in (rule_id, path, str(obj) if obj else "", content, str(occurrence)):
         digest.update(part.encode("utf-8", "surrogatepass"))

@@ -2,27 +2,10 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-
-class Severity(str, enum.Enum):
-    INFO = "info"
-    WARNING = "warning"
-    ERROR = "error"
-
-    @property
-    def rank(self) -> int:
-        return _SEVERITY_RANK[self]
-
-
-_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
-
-
-class FixSafety(str, enum.Enum):
-    SAFE = "safe"
-    UNSAFE = "unsafe"
+from linter.levels import FixSafety, Severity
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from linter.engine import RuleSet, check_text
-from linter.findings import Edit, Finding, Fix, FixSafety
+from linter.findings import Edit, Finding, Fix
+from linter.levels import FixSafety
 
 MAX_PASSES = 10
 _ALIAS = re.compile(r"(?<![\w\"'])\*[A-Za-z0-9_.-]+")

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Glob:
+    """A config file's glob and the directory it is relative to."""
+
     base: str
     pattern: str
 

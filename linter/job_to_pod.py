@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass, field
 
 from linter import extract, yaml_edits
-from linter.findings import Edit, Fix, FixSafety
+from linter.findings import Edit, Fix
+from linter.levels import FixSafety
 from linter.sources import nodes
 from linter.sources.nodes import MappingNode, Node
 from linter.sources.yaml import K8sObject

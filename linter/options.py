@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from linter.catalog import CatalogError, Rule, load_catalog, select_rules, unknown_selectors
 from linter.config import Config, ConfigError, check_rule_names, find, load
 from linter.context import CheckContext
 from linter.engine import RuleSet
-from linter.globs import Glob
+
+if TYPE_CHECKING:
+    from linter.globs import Glob
 
 # The rule params a config's rename map replaces.
 _RENAME_PARAMS = ("renames",)
@@ -19,6 +22,8 @@ _RENAME_PARAMS = ("renames",)
 
 @dataclass
 class Options:
+    """Everything a command needs to know before it looks at a file."""
+
     config: Config
     config_path: Path | None
     catalog: list[Rule]
@@ -81,10 +86,11 @@ def resolve(
         ),
         max_file_size=config.max_file_size,
         catalog=catalog,
-        per_file_ignores=[
-            (Glob(str(base), glob), selectors)
-            for glob, selectors in config.per_file_ignores.items()
-        ],
+        per_file_ignores=list(
+            zip(
+                _globs(base, config.per_file_ignores), config.per_file_ignores.values(), strict=True
+            )
+        ),
     )
     return Options(
         config=config,
@@ -94,8 +100,17 @@ def resolve(
         ruleset=ruleset,
         fail_on=fail_on or config.fail_on,
         output_format=output_format or config.format,
-        exclude=[Glob(str(base), g) for g in [*config.exclude, *config.extend_exclude]],
+        exclude=_globs(base, [*config.exclude, *config.extend_exclude]),
     )
+
+
+def _globs(base: Path, patterns: Iterable[str]) -> list[Glob]:
+    patterns = list(patterns)
+    if not patterns:  # most runs: no config file, or one without globs
+        return []
+    from linter.globs import Glob
+
+    return [Glob(str(base), pattern) for pattern in patterns]
 
 
 def _with_renames(rule: Rule, config: Config) -> Rule:

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-import hashlib
 import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from linter.cache import ResultCache
 from linter.engine import RuleSet, check_bytes, language_of, oversized
-from linter.findings import Finding, Fix
+
+if TYPE_CHECKING:
+    from linter.cache import ResultCache
+    from linter.findings import Finding
 
 POOL_THRESHOLD = 200
 # A run allocates millions of short-lived parser nodes; at CPython's default threshold
@@ -32,6 +34,8 @@ _ruleset: RuleSet | None = None
 
 @dataclass
 class RunResult:
+    """The findings of a run over many files, how many, and the files it could not read."""
+
     findings: list[Finding] = field(default_factory=list)
     files: int = 0
     errors: list[str] = field(default_factory=list)
@@ -39,6 +43,8 @@ class RunResult:
 
 def shard(paths: Sequence[str], index: int, count: int) -> list[str]:
     """The stable 1/count of `paths` that shard `index` (1-based) checks."""
+    import hashlib
+
     return [
         p
         for p in paths
@@ -73,7 +79,7 @@ def _without_edits(finding: Finding) -> Finding:
     fix = finding.fix
     if fix is None or not fix.edits:
         return finding
-    return dataclasses.replace(finding, fix=Fix((), fix.safety, fix.title))
+    return dataclasses.replace(finding, fix=dataclasses.replace(fix, edits=()))
 
 
 def tune_gc() -> None:
@@ -162,14 +168,3 @@ def default_jobs() -> int:
     return max(
         1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     )
-
-
-def code_fingerprint() -> list[tuple[str, int, int]]:
-    """Names, sizes and mtimes of job2pod's own modules: a changed check invalidates the
-    cache even when the version number did not move (editable installs)."""
-    root = Path(__file__).parent
-    found = []
-    for module in sorted(root.rglob("*.py")):
-        stat = module.stat()
-        found.append((str(module.relative_to(root)), stat.st_size, stat.st_mtime_ns))
-    return found

@@ -11,9 +11,15 @@ import pytest
 from conftest import FIXTURES, ROOT
 from ruamel.yaml import YAML
 
-from linter import catalog
-from linter.catalog import CatalogError, builtin_rules, check_names, load_rule_files
-from linter.findings import FixSafety
+from linter import cache, catalog
+from linter.catalog import (
+    CatalogError,
+    builtin_rules,
+    check_names,
+    load_catalog,
+    load_rule_files,
+)
+from linter.levels import FixSafety
 
 RULE_FILES = sorted((ROOT / "rules").glob("*.yaml"))
 # Input problems without a file that can carry markers are proven in test_input_problems.py.
@@ -129,3 +135,68 @@ def test_rule_files_load_without_the_c_parser(monkeypatch: pytest.MonkeyPatch) -
     )  # as if ruamel.yaml.clib were absent
     (rule,) = load_rule_files([("rules/JP101.yaml", (ROOT / "rules" / "JP101.yaml").read_text())])
     assert rule.id == "JP101" and rule.params().replace_with == "pods"
+
+
+def test_a_cached_catalog_reads_no_rule_file_and_an_edited_one_is_read_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    rule_file = rules_dir / "acme.yaml"
+    text = _acme((ROOT / "rules" / "JP101.yaml").read_text())
+    rule_file.write_text(text)
+    user_cache = tmp_path / "cache"
+
+    def message() -> str:
+        (rule,) = [r for r in load_catalog([rules_dir], cache_dir=user_cache) if r.id == "ACME101"]
+        return rule.message
+
+    first = message()
+    reads: list[Path] = []
+    read_text = Path.read_text
+
+    def counting_read(path: Path, *args: object, **kwargs: object) -> str:
+        if path.suffix == ".yaml":
+            reads.append(path)
+        return read_text(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "read_text", counting_read)
+    assert message() == first
+    assert reads == []  # the file's size and mtime stood for its text
+    rule_file.write_text(text.replace("message: >-\n", "message: >-\n  Edited.\n"))
+    assert message() == f"Edited. {first}"
+    assert rule_file in reads
+
+
+def test_the_code_fingerprint_covers_modules_rules_and_schemas(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for package in ("linter", "linter/checks", "linter/__pycache__", "rules", "schemas"):
+        (tmp_path / package).mkdir(parents=True)
+    files = {
+        "linter/cli.py": "import click\n",
+        "linter/checks/rbac_grant.py": "def check(): ...\n",
+        "rules/JP101.yaml": "id: JP101\n",
+        "schemas/rule.schema.json": "{}\n",
+        "linter/__pycache__/cli.py": "compiled\n",  # never part of it
+        "rules/notes.txt": "not a rule\n",  # nor files of other kinds
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    dirs = {"linter": "linter", "linter.rules": "rules", "linter.schemas": "schemas"}
+    monkeypatch.setattr(cache, "package_dir", lambda name: tmp_path / dirs[name])
+    fingerprint = cache.code_fingerprint.__wrapped__
+    before = fingerprint()
+    assert [name for name, _, _ in before[1]] == [
+        "linter.rules:JP101.yaml",
+        "linter.schemas:rule.schema.json",
+        "linter:checks/rbac_grant.py",
+        "linter:cli.py",
+    ]
+    for changed in ("linter/checks/rbac_grant.py", "rules/JP101.yaml", "schemas/rule.schema.json"):
+        (tmp_path / changed).write_text((tmp_path / changed).read_text() + "\n")
+        after = fingerprint()
+        assert after != before, changed
+        before = after
+    (tmp_path / "linter/__pycache__/cli.py").write_text("compiled again\n")
+    assert fingerprint() == before

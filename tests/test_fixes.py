@@ -12,8 +12,9 @@ from linter.catalog import builtin_rules
 from linter.checks import rbac_grant
 from linter.cli import cli
 from linter.engine import RuleSet
-from linter.findings import Edit, Fix, FixSafety, Violation
+from linter.findings import Edit, Fix, Violation
 from linter.fixes import ChangedOnDisk, apply_edits, fix_text, write_atomic
+from linter.levels import FixSafety
 
 ROLE = """\
 apiVersion: rbac.authorization.k8s.io/v1

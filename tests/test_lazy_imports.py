@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -14,11 +15,13 @@ from conftest import FIXTURES
 
 PROBE = """\
 import atexit, sys
-atexit.register(lambda: print(sorted(set(sys.modules) & {"libcst", "pydantic", "ruamel.yaml"}), file=sys.stderr))
+watched = set(sys.argv[1].split(","))
+atexit.register(lambda: print(sorted(set(sys.modules) & watched), file=sys.stderr))
 from linter.cli import main
-sys.argv = ["job2pod", "check", "--no-cache", *sys.argv[1:]]
+sys.argv = ["job2pod", "check", *sys.argv[2:]]
 main()
 """
+PARSERS = ("libcst", "pydantic", "ruamel.yaml")
 
 
 @pytest.fixture(scope="module")
@@ -30,13 +33,19 @@ def warm_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-def _imports(*paths: Path, env: dict[str, str] | None = None) -> str:
+def _imports(
+    *paths: Path,
+    env: dict[str, str] | None = None,
+    watched: Sequence[str] = PARSERS,
+    options: Sequence[str] = ("--no-cache",),
+) -> str:
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *map(str, paths)],
+        [sys.executable, "-c", PROBE, ",".join(watched), *options, *map(str, paths)],
         capture_output=True,
         text=True,
         timeout=120,
         env=env,
+        cwd=paths[0].parent,
     )
     assert done.returncode in (0, 1), done.stderr
     return done.stderr.strip().splitlines()[-1]
@@ -91,3 +100,19 @@ def test_a_config_file_is_validated_by_pydantic_once(tmp_path: Path) -> None:
     assert _imports(deployment, env=env) == "[]"
     config.write_text("fail-on: error\nbackoff-limit: 3\n")  # new content: validated again
     assert "'pydantic'" in _imports(deployment, env=env)
+
+
+def test_a_file_the_prefilter_drops_needs_no_finding_classes_and_no_openssl(
+    tmp_path: Path, warm_env: dict[str, str]
+) -> None:
+    """What a pre-commit hook pays for most files: nothing past the byte search, with the
+    result cache on (its keys are blake2 digests, not hashlib's OpenSSL-backed ones)."""
+    service = tmp_path / "service.yaml"
+    service.write_text("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n")
+    heavy = ("hashlib", "linter.findings", "linter.sources.text", "linter.globs")
+    for _ in range(2):  # the second run reads the result cache the first one wrote
+        assert _imports(service, env=warm_env, watched=heavy, options=()) == "[]"
+    assert (tmp_path / ".job2pod_cache").is_dir()
+    job = FIXTURES / "JP202" / "bad.yaml"
+    loaded = _imports(job, env=warm_env, watched=heavy)
+    assert "'linter.findings'" in loaded and "'hashlib'" in loaded  # fingerprints

@@ -10,7 +10,8 @@ import libcst as cst
 
 from linter import code_jobs
 from linter.context import CheckContext
-from linter.findings import Fix, FixSafety, Violation
+from linter.findings import Fix, Violation
+from linter.levels import FixSafety
 from linter.python_edits import append_member
 from linter.settings import param
 from linter.sources.python import PythonSource

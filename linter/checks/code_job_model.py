@@ -12,7 +12,8 @@ import libcst as cst
 
 from linter import code_jobs, kube_client
 from linter.context import CheckContext
-from linter.findings import Edit, Fix, FixSafety, Span, Violation
+from linter.findings import Edit, Fix, Span, Violation
+from linter.levels import FixSafety
 from linter.python_edits import NotRewritable, import_edits
 from linter.settings import param
 from linter.sources.python import PythonSource, walk

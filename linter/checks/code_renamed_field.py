@@ -13,7 +13,8 @@ import libcst as cst
 from linter import kube_client
 from linter.code_jobs import literal
 from linter.context import CheckContext
-from linter.findings import Edit, Fix, FixSafety, Span, Violation
+from linter.findings import Edit, Fix, Span, Violation
+from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources.python import PythonSource, dotted_name, walk
 

@@ -11,7 +11,8 @@ from linter import extract, yaml_renames
 from linter.checks.crd_renamed_property import kept_names
 from linter.config import DEFAULT_RENAMES
 from linter.context import CheckContext
-from linter.findings import Fix, FixSafety, Violation
+from linter.findings import Fix, Violation
+from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources import nodes
 from linter.sources.nodes import Node, ScalarNode

@@ -8,8 +8,9 @@ from typing import Literal
 
 from linter import extract, yaml_edits
 from linter.context import CheckContext
-from linter.findings import Edit, Fix, FixSafety, Violation
+from linter.findings import Edit, Fix, Violation
 from linter.job_features import is_thin_wrapper
+from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources import nodes
 from linter.sources.nodes import MappingNode

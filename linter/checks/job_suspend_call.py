@@ -10,7 +10,8 @@ import libcst as cst
 
 from linter import code_jobs, kube_client
 from linter.context import CheckContext
-from linter.findings import Edit, Fix, FixSafety, Violation
+from linter.findings import Edit, Fix, Violation
+from linter.levels import FixSafety
 from linter.sources.python import PythonSource
 
 TARGET = "python"

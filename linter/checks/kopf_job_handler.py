@@ -10,7 +10,8 @@ import libcst as cst
 
 from linter import code_jobs, kube_client
 from linter.context import CheckContext
-from linter.findings import Edit, Fix, FixSafety, Violation
+from linter.findings import Edit, Fix, Violation
+from linter.levels import FixSafety
 from linter.python_edits import replace_string_content
 from linter.sources.python import PythonSource, walk
 

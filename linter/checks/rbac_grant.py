@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from linter import extract, yaml_edits
 from linter.context import CheckContext
-from linter.findings import Edit, Fix, FixSafety, Violation
+from linter.findings import Edit, Fix, Violation
+from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources import nodes
 from linter.sources.nodes import MappingNode, Node, SequenceNode

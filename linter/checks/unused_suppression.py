@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from linter.context import CheckContext
-from linter.findings import Fix, FixSafety, Violation
+from linter.findings import Fix, Violation
+from linter.levels import FixSafety
 from linter.suppressions import Suppression
 
 TARGET = "suppression"

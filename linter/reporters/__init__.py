@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
-from linter.catalog import Rule
-from linter.findings import Finding
+if TYPE_CHECKING:
+    from linter.catalog import Rule
+    from linter.findings import Finding
 
 FORMATS = ("text", "json", "sarif", "github")
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(NamedTuple):
     """What every reporter is given: the findings and the context they were made in."""
 
     findings: Sequence[Finding]
@@ -21,7 +21,6 @@ class Report:
     files_checked: int
     color: bool = False
     statistics: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
 
 
 def reporter(name: str) -> Callable[[Report], str]:

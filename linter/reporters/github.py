@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from linter.findings import Severity
+from linter.levels import Severity
 from linter.reporters import Report
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}

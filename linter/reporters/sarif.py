@@ -8,7 +8,8 @@ from urllib.parse import quote
 
 from linter import __version__
 from linter.catalog import Rule
-from linter.findings import Finding, Severity
+from linter.findings import Finding
+from linter.levels import Severity
 from linter.reporters import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
