@@ -86,6 +86,7 @@ def code_fingerprint() -> tuple[str, list[tuple[str, int, int]]]:
         ("linter.schemas", ".json"),
     ):
         root = str(package_dir(package))
+        skip = len(root) + 1
         pending = [root]
         while pending:
             with os.scandir(pending.pop()) as entries:
@@ -95,7 +96,7 @@ def code_fingerprint() -> tuple[str, list[tuple[str, int, int]]]:
                             pending.append(entry.path)
                     elif entry.name.endswith(suffix):
                         stat = entry.stat()
-                        name = f"{package}:{os.path.relpath(entry.path, root)}"
+                        name = f"{package}:{entry.path[skip:]}"
                         found.append((name, stat.st_size, stat.st_mtime_ns))
     return __version__, sorted(found)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -515,12 +517,30 @@ def generate(check_only: bool, root: str) -> None:
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     try:
         cli.main(args=argv, prog_name="job2pod", standalone_mode=True)
-    except SystemExit:
-        raise
+        code: object = EXIT_CLEAN
+    except SystemExit as exc:
+        code = exc.code
     except KeyboardInterrupt:
         click.echo("job2pod: interrupted", err=True)
-        sys.exit(EXIT_ERROR)
+        code = EXIT_ERROR
     except Exception as exc:
         click.echo(f"job2pod: internal error: {type(exc).__name__}: {exc}", err=True)
-        sys.exit(EXIT_ERROR)
-    sys.exit(EXIT_CLEAN)
+        code = EXIT_ERROR
+    _exit(code)
+
+
+def _exit(code: object) -> NoReturn:
+    """Exit without Python's finalization, as mypy does: tearing down the modules of a run
+    takes 5-7 ms, a sixth of a one-file run. Nothing is lost: every file job2pod writes is
+    closed by then (`with` blocks, the cache's atomic writes), the output is flushed here,
+    and exit handlers (multiprocessing's, a coverage tool's) still run."""
+    if code is None:
+        code = EXIT_CLEAN
+    elif not isinstance(code, int):  # sys.exit("message"), as Python prints it
+        sys.stderr.write(f"{code}\n")
+        code = EXIT_ERROR
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`) or stream
+            stream.flush()
+    os._exit(code)

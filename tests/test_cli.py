@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -202,3 +203,51 @@ def test_console_script_runs_on_the_sample_repository() -> None:
     assert result.returncode == 1, result.stderr
     assert "JP101 [rbac-grants-batch-jobs]" in result.stdout
     assert result.stderr == ""
+
+
+# stdout to a pipe is buffered unless PYTHONUNBUFFERED is set (this machine sets it).
+BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
+@pytest.fixture
+def many_findings(tmp_path: Path) -> Path:
+    """More output than a pipe holds (64 KiB): 400 Roles, one finding each."""
+    for n in range(400):
+        (tmp_path / f"role-{n:03}.yaml").write_text(ROLE.replace("name: runner", f"name: r{n}"))
+    return tmp_path
+
+
+def test_the_process_exits_with_its_code_and_all_of_its_output(many_findings: Path) -> None:
+    """job2pod skips Python's finalization (_exit): what it printed must still all arrive,
+    and a usage error keeps its code."""
+    result = subprocess.run(
+        [sys.executable, "-m", "linter", "check", "--no-cache", str(many_findings)],
+        capture_output=True,
+        text=True,
+        env=BUFFERED,
+    )
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(result.stdout) > 65536
+    assert sum("JP101" in line for line in lines) == 400
+    assert lines[-1].startswith("Found 400 findings")
+    usage = subprocess.run(
+        [sys.executable, "-m", "linter", "check", "--jobz", "2"], capture_output=True, text=True
+    )
+    assert usage.returncode == 2 and "No such option" in usage.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback(many_findings: Path) -> None:
+    """`job2pod check . | head -1`: the closed pipe ends the run quietly."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "linter", "check", "--no-cache", str(many_findings)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=BUFFERED,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert b"JP101" in proc.stdout.readline()
+    proc.stdout.close()
+    error = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert error == ""
