@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import re
 from pathlib import Path
 
 import pytest
@@ -121,5 +123,83 @@ def test_progress_only_for_long_runs(tmp_path: Path, capsys: pytest.CaptureFixtu
     run.check_files(files, ruleset, progress=True)
     err = capsys.readouterr().err
     assert "job2pod: checked 300/300 files" in err and err.endswith("\r\x1b[K")
+    # With children, this process counts the files every process has taken.
+    run.check_files(files * 3, ruleset, jobs=2, progress=True)
+    err = capsys.readouterr().err
+    assert len(re.findall(r"\rjob2pod: checked \d+/900 files", err)) >= 3
+    assert err.endswith("\r\x1b[K")
     run.check_files(files, ruleset, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def _many_files(tmp_path: Path, count: int = 2 * run.POOL_THRESHOLD) -> list[str]:
+    """Enough files for child processes: a Role with a finding, a clean ConfigMap."""
+    role = (FIXTURES / "JP101" / "bad.yaml").read_text()
+    tmp_path.mkdir(exist_ok=True)
+    paths = []
+    for n in range(count):
+        path = tmp_path / f"file-{n:04}.yaml"
+        path.write_text(role if n % 2 else "apiVersion: v1\nkind: ConfigMap\n")
+        paths.append(str(path))
+    return paths
+
+
+def test_children_share_the_files_and_each_is_reported_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = _many_files(tmp_path / "files")
+    ruleset = RuleSet(select_rules(load_catalog()))
+    alone = run.check_files(paths, ruleset, jobs=1)
+    marks = tmp_path / "pids"
+    marks.mkdir()
+    check_one = run._check_one
+
+    def marked(path: str) -> tuple:  # type: ignore[type-arg]
+        (marks / str(os.getpid())).touch()
+        return check_one(path)
+
+    monkeypatch.setattr(run, "_check_one", marked)
+    shared = run.check_files(paths, ruleset, jobs=3)
+    assert len({p.name for p in marks.iterdir()}) >= 2, "no child process checked a file"
+    assert _key(shared.findings) == _key(alone.findings)
+    assert len({f.path for f in shared.findings}) == len(paths) // 2
+
+
+def test_a_child_that_dies_loses_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = _many_files(tmp_path)
+    ruleset = RuleSet(select_rules(load_catalog()))
+    alone = run.check_files(paths, ruleset, jobs=1)
+
+    def dies_after_taking_work(
+        ruleset: RuleSet, paths: list[str], chunks: object, sender: object
+    ) -> None:
+        run._ruleset = ruleset
+        next(run._take(paths, chunks))  # claims a chunk, then never reports it
+        os._exit(3)
+
+    monkeypatch.setattr(run, "_child", dies_after_taking_work)
+    survived = run.check_files(paths, ruleset, jobs=2)
+    assert _key(survived.findings) == _key(alone.findings)
+    assert survived.errors == []
+
+
+def test_a_spawned_child_checks_what_it_takes(tmp_path: Path) -> None:
+    """macOS and Windows spawn children instead of forking them: the ruleset, the shared
+    counter and the pipe must reach the child by pickling, and its results come back."""
+    import multiprocessing
+
+    paths = _many_files(tmp_path)
+    ruleset = RuleSet(select_rules(load_catalog()))
+    alone = run.check_files(paths, ruleset, jobs=1)
+    context = multiprocessing.get_context("spawn")
+    chunks = context.Value("l", 0)
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(target=run._child, args=(ruleset, paths, chunks, sender))
+    child.start()
+    sender.close()
+    results = receiver.recv()  # this process takes no chunk: the child checks every file
+    child.join(timeout=120)
+    assert child.exitcode == 0
+    assert [r[0] for r in results] == paths
+    findings = [f for r in results for f in r[1]]
+    assert _key(findings) == _key(alone.findings)
