@@ -167,14 +167,15 @@ def _map(paths: Sequence[str], jobs: int, meter: _Progress) -> Iterator[_Result]
 
 
 def _parallel(paths: Sequence[str], jobs: int, meter: _Progress) -> Iterator[_Result]:
-    """`jobs - 1` child processes and this one take chunks of paths in turn from a shared
-    counter; each child sends its results once, when the paths run out.
+    """`jobs` child processes take chunks of paths in turn from a shared counter and send
+    back each chunk's results; this process only waits for them, on the pipes.
 
-    Not multiprocessing.Pool: over the corpus its three helper threads and a message per
-    chunk took this process 0.4 s of CPU on the two cores the workers needed (the speedup
-    of `--jobs 2` was 1.7), and a worker that dies leaves imap waiting forever. Here,
-    paths no child reported are checked at the end."""
+    Not multiprocessing.Pool: over the corpus its three helper threads, passing tasks and
+    results between them, took this process 0.4 s of CPU on the two cores the workers
+    needed (the speedup of `--jobs 2` was 1.7), and a worker that dies leaves imap
+    waiting forever. Here, the paths a dead child took are checked at the end."""
     import multiprocessing
+    from multiprocessing.connection import wait
 
     context: ForkContext | SpawnContext
     if "fork" in multiprocessing.get_all_start_methods():
@@ -182,40 +183,40 @@ def _parallel(paths: Sequence[str], jobs: int, meter: _Progress) -> Iterator[_Re
     else:
         context = multiprocessing.get_context("spawn")
     chunks = context.Value("l", 0)
-    children = []
-    for _ in range(jobs - 1):
+    children: dict[Any, Any] = {}
+    for _ in range(jobs):
         receiver, sender = context.Pipe(duplex=False)
         child = context.Process(target=_child, args=(_ruleset, paths, chunks, sender), daemon=True)
         child.start()
         sender.close()
-        children.append((child, receiver))
+        children[receiver] = child
     reported: set[str] = set()
-    for result in _take(paths, chunks, meter):
-        reported.add(result[0])
-        yield result
-    for child, receiver in children:
-        try:
-            results: list[_Result] = receiver.recv()
-        except (EOFError, OSError):  # the child died; its paths are checked below
-            results = []
-        child.join()
-        for result in results:
-            reported.add(result[0])
-            yield result
+    done = 0
+    while children:
+        ready: list[Any] = wait(list(children))
+        for pipe in ready:
+            try:
+                results: list[_Result] = pipe.recv()
+            except (EOFError, OSError):  # the child is done, or died
+                children.pop(pipe).join()
+                continue
+            for result in results:
+                reported.add(result[0])
+                yield result
+            done += len(results)
+            meter.update(done)
     yield from map(_check_one, [p for p in paths if p not in reported])
 
 
-def _take(paths: Sequence[str], chunks: Any, meter: _Progress | None = None) -> Iterator[_Result]:
-    """Chunks of `paths` until none is left; `meter` counts what every process took."""
+def _claims(paths: Sequence[str], chunks: Any) -> Iterator[Sequence[str]]:
+    """The next chunk of `paths` no other process has taken, until none is left."""
     while True:
         with chunks.get_lock():
             start = chunks.value * _CHUNK
             chunks.value += 1
         if start >= len(paths):
             return
-        yield from map(_check_one, paths[start : start + _CHUNK])
-        if meter is not None:
-            meter.update(min(start, len(paths)))
+        yield paths[start : start + _CHUNK]
 
 
 def _child(ruleset: RuleSet, paths: Sequence[str], chunks: Any, sender: Any) -> None:
@@ -224,7 +225,8 @@ def _child(ruleset: RuleSet, paths: Sequence[str], chunks: Any, sender: Any) -> 
     tune_gc()
     # Ctrl-C reaches the whole process group: the main process says so, once.
     with contextlib.suppress(KeyboardInterrupt, BrokenPipeError):
-        sender.send(list(_take(paths, chunks)))
+        for chunk in _claims(paths, chunks):
+            sender.send([_check_one(path) for path in chunk])
     sender.close()
 
 
