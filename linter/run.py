@@ -1,8 +1,8 @@
-"""Checking many files: the cache, worker processes, CI shards and progress.
+"""Checking many files: the cache, child processes, CI shards and progress.
 
 A run below a few hundred files stays in one process, so a pre-commit hook never pays
-for a pool; larger runs fan out over `--jobs` processes. Results come back in input order,
-so the output is the same whatever the number of jobs.
+for starting others; larger runs fan out over `--jobs` child processes. Results are put
+back in input order, so the output is the same whatever the number of jobs.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from linter.cache import ResultCache
     from linter.findings import Finding
 
-POOL_THRESHOLD = 200
+PARALLEL_THRESHOLD = 200
 # A run allocates millions of short-lived parser nodes; at CPython's default threshold
 # (700) the collector runs thousands of times a second. 5,000 cut a corpus run by 12-15%
 # for about 13 MiB more (10,000 cost 30 MiB: parse trees hold reference cycles).
@@ -158,7 +158,7 @@ class _Progress:
 
 
 def _map(paths: Sequence[str], jobs: int, meter: _Progress) -> Iterator[_Result]:
-    if jobs <= 1 or len(paths) < POOL_THRESHOLD:
+    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         for done, result in enumerate(map(_check_one, paths), 1):
             meter.update(done)
             yield result

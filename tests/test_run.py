@@ -47,7 +47,7 @@ def test_jobs_cache_and_prefilter_give_identical_findings(
     rules = select_rules(load_catalog(), migrate=True)
     ruleset = RuleSet(rules)
     baseline = run.check_files(sample, ruleset, jobs=1)
-    assert len(sample) >= run.POOL_THRESHOLD
+    assert len(sample) >= run.PARALLEL_THRESHOLD
     assert baseline.findings, "the sample must produce findings to compare"
     pooled = run.check_files(sample, ruleset, jobs=2)
     assert _key(pooled.findings) == _key(baseline.findings)
@@ -133,7 +133,7 @@ def test_progress_only_for_long_runs(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert capsys.readouterr().err == ""
 
 
-def _many_files(tmp_path: Path, count: int = 2 * run.POOL_THRESHOLD) -> list[str]:
+def _many_files(tmp_path: Path, count: int = 2 * run.PARALLEL_THRESHOLD) -> list[str]:
     """Enough files for child processes: a Role with a finding, a clean ConfigMap."""
     role = (FIXTURES / "JP101" / "bad.yaml").read_text()
     tmp_path.mkdir(exist_ok=True)
