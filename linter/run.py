@@ -106,6 +106,7 @@ def check_files(
     tune_gc()
     result = RunResult(files=len(paths))
     by_path: dict[str, list[Finding]] = {}
+    errors: dict[str, str] = {}
     misses = []
     for path in paths:
         cached = _cached(cache, path)
@@ -116,7 +117,7 @@ def check_files(
     meter = _Progress(len(misses), progress and len(paths) >= PROGRESS_THRESHOLD)
     for path, findings, size, mtime_ns, error in _map(misses, jobs, meter):
         if error is not None:
-            result.errors.append(error)
+            errors[path] = error
         else:
             by_path[path] = findings
             if cache is not None:
@@ -124,8 +125,11 @@ def check_files(
     meter.close()
     if cache is not None:
         cache.save()
+    # Children report in the order they finish: input order again, whatever the jobs.
     for path in paths:
         result.findings.extend(by_path.get(path, []))
+        if path in errors:
+            result.errors.append(errors[path])
     return result
 
 
@@ -184,7 +188,7 @@ def _parallel(paths: Sequence[str], jobs: int, meter: _Progress) -> Iterator[_Re
         context = multiprocessing.get_context("spawn")
     chunks = context.Value("l", 0)
     children: dict[Any, Any] = {}
-    for _ in range(jobs):
+    for _ in range(min(jobs, -(-len(paths) // _CHUNK))):
         receiver, sender = context.Pipe(duplex=False)
         child = context.Process(target=_child, args=(_ruleset, paths, chunks, sender), daemon=True)
         child.start()
@@ -199,17 +203,23 @@ def _parallel(paths: Sequence[str], jobs: int, meter: _Progress) -> Iterator[_Re
                 results: list[_Result] = pipe.recv()
             except (EOFError, OSError):  # the child is done, or died
                 children.pop(pipe).join()
+                pipe.close()
                 continue
             for result in results:
                 reported.add(result[0])
                 yield result
             done += len(results)
             meter.update(done)
-    yield from map(_check_one, [p for p in paths if p not in reported])
+    for result in map(_check_one, [p for p in paths if p not in reported]):
+        done += 1
+        meter.update(done)
+        yield result
 
 
 def _claims(paths: Sequence[str], chunks: Any) -> Iterator[Sequence[str]]:
-    """The next chunk of `paths` no other process has taken, until none is left."""
+    """The next chunk of `paths` no other process has taken, until none is left. (A child
+    killed inside the few instructions that hold the counter's lock would stop the others;
+    a lock-free counter is not to be had from multiprocessing.)"""
     while True:
         with chunks.get_lock():
             start = chunks.value * _CHUNK
@@ -223,8 +233,10 @@ def _child(ruleset: RuleSet, paths: Sequence[str], chunks: Any, sender: Any) -> 
     global _ruleset
     _ruleset = ruleset
     tune_gc()
-    # Ctrl-C reaches the whole process group: the main process says so, once.
-    with contextlib.suppress(KeyboardInterrupt, BrokenPipeError):
+    # Ctrl-C reaches the whole process group, and a check that fails here fails again
+    # when the main process checks the chunk itself: either way the main process says so,
+    # once, instead of a traceback from each child.
+    with contextlib.suppress(KeyboardInterrupt, Exception):
         for chunk in _claims(paths, chunks):
             sender.send([_check_one(path) for path in chunk])
     sender.close()

@@ -185,8 +185,8 @@ def test_a_child_that_dies_loses_no_file(tmp_path: Path, monkeypatch: pytest.Mon
 
 
 def test_a_spawned_child_checks_what_it_takes(tmp_path: Path) -> None:
-    """macOS and Windows spawn children instead of forking them: the ruleset, the shared
-    counter and the pipe must reach the child by pickling, and its results come back."""
+    """Windows has no fork: children are spawned, so the ruleset, the shared counter and
+    the pipe must reach them by pickling, and their results come back."""
     import multiprocessing
 
     paths = _many_files(tmp_path)
@@ -207,3 +207,57 @@ def test_a_spawned_child_checks_what_it_takes(tmp_path: Path) -> None:
     assert [r[0] for r in results] == paths
     findings = [f for r in results for f in r[1]]
     assert _key(findings) == _key(alone.findings)
+
+
+def test_checks_run_in_spawned_children_when_fork_is_missing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import multiprocessing
+
+    paths = _many_files(tmp_path)
+    ruleset = RuleSet(select_rules(load_catalog()))
+    alone = run.check_files(paths, ruleset, jobs=1)
+    in_main: list[str] = []
+    check_one = run._check_one
+
+    def recorded(path: str) -> tuple:  # type: ignore[type-arg]
+        in_main.append(path)  # a spawned child imports run afresh: never this function
+        return check_one(path)
+
+    monkeypatch.setattr(run, "_check_one", recorded)
+    monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    spawned = run.check_files(paths, ruleset, jobs=2)
+    assert in_main == [], "the children checked nothing; the main process did it all"
+    assert _key(spawned.findings) == _key(alone.findings)
+
+
+def test_read_errors_keep_input_order_whatever_the_jobs(tmp_path: Path) -> None:
+    paths = _many_files(tmp_path)
+    for n in range(0, len(paths), 37):  # unreadable files spread over many chunks
+        Path(paths[n]).unlink()
+        Path(paths[n]).symlink_to(tmp_path / f"missing-{n}")
+    ruleset = RuleSet(select_rules(load_catalog()))
+    alone = run.check_files(paths, ruleset, jobs=1)
+    assert len(alone.errors) == len(range(0, len(paths), 37))
+    for _ in range(3):
+        assert run.check_files(paths, ruleset, jobs=3).errors == alone.errors
+
+
+def test_a_check_that_fails_in_a_child_is_checked_again_without_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    paths = _many_files(tmp_path)
+    ruleset = RuleSet(select_rules(load_catalog()))
+    alone = run.check_files(paths, ruleset, jobs=1)
+    main_pid = os.getpid()
+    check_one = run._check_one
+
+    def fails_in_children(path: str) -> tuple:  # type: ignore[type-arg]
+        if os.getpid() != main_pid:
+            raise RuntimeError("a check failed")
+        return check_one(path)
+
+    monkeypatch.setattr(run, "_check_one", fails_in_children)
+    recovered = run.check_files(paths, ruleset, jobs=2)
+    assert _key(recovered.findings) == _key(alone.findings)
+    assert "Traceback" not in capfd.readouterr().err
