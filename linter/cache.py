@@ -14,7 +14,7 @@ import functools
 import importlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -74,12 +74,19 @@ def key(parts: object) -> str:
     return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
+def stat_identity(stat: os.stat_result) -> tuple[int, int, int, int]:
+    """What stands for a file's text in a cache key. Size and mtime alone miss a same-size
+    edit whose mtime was put back (`cp -p`, `rsync -a`, tar); the inode changes when a
+    file is replaced, and the ctime on every write, and neither can be set by hand."""
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino, stat.st_ctime_ns
+
+
 @functools.lru_cache(maxsize=1)
-def code_fingerprint() -> tuple[str, list[tuple[str, int, int]]]:
-    """The version, and the name, size and mtime of every module, rule and schema file of
-    job2pod: part of every cache key, so an edited check or rule (an editable install)
+def code_fingerprint() -> tuple[str, list[tuple[str, int, int, int, int]]]:
+    """The version, and the name and stat_identity of every module, rule and schema file
+    of job2pod: part of every cache key, so an edited check or rule (an editable install)
     invalidates what was computed with the old one even when the version did not move."""
-    found: list[tuple[str, int, int]] = []
+    found: list[tuple[str, int, int, int, int]] = []
     for package, suffix in (
         ("linter", ".py"),
         ("linter.rules", ".yaml"),
@@ -95,9 +102,8 @@ def code_fingerprint() -> tuple[str, list[tuple[str, int, int]]]:
                         if entry.name != "__pycache__":
                             pending.append(entry.path)
                     elif entry.name.endswith(suffix):
-                        stat = entry.stat()
                         name = f"{package}:{entry.path[skip:]}"
-                        found.append((name, stat.st_size, stat.st_mtime_ns))
+                        found.append((name, *stat_identity(entry.stat())))
     return __version__, sorted(found)
 
 
@@ -134,7 +140,7 @@ class ResultCache:
         if entry is None or entry.size != stat.st_size or entry.mtime_ns != stat.st_mtime_ns:
             return None
         try:
-            return [finding_from_dict(f) for f in entry.findings]
+            return findings_from_dicts(entry.findings)
         except (KeyError, TypeError, ValueError):
             return None
 
@@ -173,24 +179,30 @@ def finding_to_dict(f: Finding) -> dict[str, Any]:
     }
 
 
-def finding_from_dict(d: Mapping[str, Any]) -> Finding:
-    # Here, not at the top: a run whose files hold no finding never needs these classes.
+def findings_from_dicts(items: Sequence[Mapping[str, Any]]) -> list[Finding]:
+    if not items:
+        return []
+    # Here, once per file, not at the top: a run whose files hold no finding never needs
+    # these classes.
     from linter.findings import Edit, Finding, Fix, ObjectId, Position, Span
     from linter.levels import FixSafety, Severity
 
-    fix = d["fix"]
-    return Finding(
-        rule_id=d["rule_id"],
-        rule_name=d["rule_name"],
-        severity=Severity(d["severity"]),
-        path=d["path"],
-        start=Position(*d["start"]),
-        end=Position(*d["end"]),
-        message=d["message"],
-        span=Span(*d["span"]),
-        obj=None if d["obj"] is None else ObjectId(*d["obj"]),
-        fix=None
-        if fix is None
-        else Fix(tuple(Edit(*e) for e in fix["edits"]), FixSafety(fix["safety"]), fix["title"]),
-        fingerprint=d["fingerprint"],
-    )
+    def finding(d: Mapping[str, Any]) -> Finding:
+        fix = d["fix"]
+        return Finding(
+            rule_id=d["rule_id"],
+            rule_name=d["rule_name"],
+            severity=Severity(d["severity"]),
+            path=d["path"],
+            start=Position(*d["start"]),
+            end=Position(*d["end"]),
+            message=d["message"],
+            span=Span(*d["span"]),
+            obj=None if d["obj"] is None else ObjectId(*d["obj"]),
+            fix=None
+            if fix is None
+            else Fix(tuple(Edit(*e) for e in fix["edits"]), FixSafety(fix["safety"]), fix["title"]),
+            fingerprint=d["fingerprint"],
+        )
+
+    return [finding(d) for d in items]

@@ -161,12 +161,9 @@ def load_rule_files(paths: Iterable[tuple[str, str]], cache_dir: Path | None = N
 
 
 def load_rule_paths(files: Sequence[tuple[str, Path]], cache_dir: Path | None = None) -> list[Rule]:
-    """(origin, path) pairs to rules. A file's size and mtime stand for its text in the
-    cache digest, so a run that finds the catalog cached reads no rule file."""
-    identity = []
-    for origin, path in files:
-        stat = path.stat()
-        identity.append((origin, stat.st_size, stat.st_mtime_ns))
+    """(origin, path) pairs to rules. A file's stat stands for its text in the cache
+    digest, so a run that finds the catalog cached reads no rule file."""
+    identity = [(origin, *cache.stat_identity(path.stat())) for origin, path in files]
     return _rules(identity, lambda: _texts(files), cache_dir)
 
 

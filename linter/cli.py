@@ -294,6 +294,8 @@ def _result_cache(root: Path, ruleset: RuleSet) -> ResultCache:
                 r.message,
                 r.language,
                 sorted(r.kinds or ()),
+                sorted(r.exclude_kinds),
+                r.fix,
                 [t.decode() for t in r.triggers],
                 r.origin,
             )
@@ -536,11 +538,19 @@ def _exit(code: object) -> NoReturn:
     and exit handlers (multiprocessing's, a coverage tool's) still run."""
     if code is None:
         code = EXIT_CLEAN
-    elif not isinstance(code, int):  # sys.exit("message"), as Python prints it
-        sys.stderr.write(f"{code}\n")
-        code = EXIT_ERROR
+    elif not isinstance(code, int):  # sys.exit("message"): printed, status 1, as Python does
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"{code}\n")
+        code = 1
     atexit._run_exitfuncs()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a closed pipe (`| head`) or stream
-            stream.flush()
+    try:
+        sys.stdout.flush()
+    except (BrokenPipeError, ValueError):  # the reader stopped early (`| head`), or closed
+        pass
+    except OSError as exc:  # a full disk: a cut-off report must not pass for a whole one
+        with contextlib.suppress(OSError, ValueError):
+            sys.stderr.write(f"job2pod: cannot write the output: {exc.strerror}\n")
+        code = EXIT_ERROR
+    with contextlib.suppress(OSError, ValueError):
+        sys.stderr.flush()
     os._exit(code)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -187,7 +188,7 @@ def test_the_code_fingerprint_covers_modules_rules_and_schemas(
     monkeypatch.setattr(cache, "package_dir", lambda name: tmp_path / dirs[name])
     fingerprint = cache.code_fingerprint.__wrapped__
     before = fingerprint()
-    assert [name for name, _, _ in before[1]] == [
+    assert [entry[0] for entry in before[1]] == [
         "linter.rules:JP101.yaml",
         "linter.schemas:rule.schema.json",
         "linter:checks/rbac_grant.py",
@@ -200,3 +201,22 @@ def test_the_code_fingerprint_covers_modules_rules_and_schemas(
         before = after
     (tmp_path / "linter/__pycache__/cli.py").write_text("compiled again\n")
     assert fingerprint() == before
+
+
+def test_a_same_size_edit_with_its_mtime_put_back_is_read_again(tmp_path: Path) -> None:
+    """`cp -p`, `rsync -a` and tar restore mtimes: the catalog cache must still see it."""
+    rules_dir = tmp_path / "rules"
+    rules_dir.mkdir()
+    rule_file = rules_dir / "acme.yaml"
+    rule_file.write_text(_acme((ROOT / "rules" / "JP101.yaml").read_text()))
+    stat = rule_file.stat()
+
+    def severity() -> str:
+        catalog = load_catalog([rules_dir], cache_dir=tmp_path / "cache")
+        return next(r.severity.value for r in catalog if r.id == "ACME101")
+
+    assert severity() == "warning"
+    rule_file.write_text(rule_file.read_text().replace("severity: warning", "severity: error  "))
+    os.utime(rule_file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert rule_file.stat().st_size == stat.st_size
+    assert severity() == "error"

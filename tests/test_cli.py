@@ -251,3 +251,27 @@ def test_a_reader_that_stops_early_gets_no_traceback(many_findings: Path) -> Non
     error = proc.stderr.read().decode()
     assert proc.wait(timeout=120) == 1
     assert error == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_that_cannot_be_written_is_an_error(repo: Path) -> None:
+    """A full disk must not turn a cut-off report into a clean run."""
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "linter",
+                "check",
+                "--no-cache",
+                "--format",
+                "json",
+                "clean.yaml",
+            ],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=BUFFERED,
+        )
+    assert result.returncode == 2
+    assert "job2pod: cannot write the output: No space left on device" in result.stderr
