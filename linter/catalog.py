@@ -76,9 +76,6 @@ class Rule:
             return False
         return self.kinds is None or kind in self.kinds
 
-    def triggered_by(self, data: bytes) -> bool:
-        return not self.triggers or any(t in data for t in self.triggers)
-
     def matches(self, selector: str) -> bool:
         """`--select`/`--ignore` matching: an id, an id prefix (`JP1`) or the rule name."""
         return self.id.startswith(selector) or self.name == selector or selector == "ALL"

@@ -114,7 +114,8 @@ def check_bytes(
     # it is either checked or reported undecodable, never silently skipped.
     wide = data.startswith(_WIDE_BOMS) or b"\x00" in data
     gates = ruleset.gates.get(language, [])
-    if ruleset.prefilter and not wide and not triggered(data, gates):
+    hit = triggered(data, gates) if ruleset.prefilter and not wide else []
+    if ruleset.prefilter and not wide and not hit:
         return FileReport(path, [], False)
     from linter.sources.text import UndecodableError, decode
 
@@ -124,7 +125,8 @@ def check_bytes(
         return FileReport(path, _problem(path, ruleset, "undecodable", str(exc)), False)
     utf8 = text.encode("utf-8", "surrogatepass") if wide else data
     if ruleset.prefilter:
-        hit = triggered(utf8, gates)
+        if wide:  # its tokens could only be searched for once decoded
+            hit = triggered(utf8, gates)
         if not hit or (language == "yaml" and not _kinds_wanted(utf8, hit)):
             return FileReport(path, [], False)
     return FileReport(path, _check(path, text, utf8, language, ruleset), True)
