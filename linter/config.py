@@ -11,7 +11,6 @@ over the file. Every problem is one line naming the file and the key
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -19,8 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from linter import __version__
-from linter.cache import key, read_json, write_entry
+from linter.cache import code_fingerprint, key, read_json, write_entry
 from linter.settings import model_of, param, validated
 
 CONFIG_FILES = (".job2pod.yaml", ".job2pod.yml", "pyproject.toml")
@@ -158,8 +156,8 @@ def load(path: Path, cache_dir: Path | None = None) -> Config:
 def _cache_entry(name: str, text: str, cache_dir: Path | None) -> Path | None:
     if cache_dir is None:
         return None
-    fields = [(f.name, str(f.type), dict(f.metadata)) for f in dataclasses.fields(Config)]
-    return cache_dir / "config" / f"{key([__version__, name, fields, text])}.json"
+    # The code fingerprint covers Config's fields and the validation in settings.py.
+    return cache_dir / "config" / f"{key([code_fingerprint(), name, text])}.json"
 
 
 def _validated(name: str, text: str) -> dict[str, Any]:
