@@ -127,7 +127,8 @@ class Suppressions:
 def annotation_suppressions(obj: K8sObject) -> list[Suppression]:
     """`job2pod.dev/ignore` on the object's metadata and, for Jobs and CronJobs, on the
     pod template's metadata (where Helm charts often put their annotations)."""
-    from linter import extract, yaml_edits
+    from linter.edits import yaml as yaml_edits
+    from linter.kube import extract
     from linter.sources import nodes
 
     metadatas = [nodes.get(obj.node, "metadata")]

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from linter import code_jobs, kube_client
 from linter.context import CheckContext
+from linter.edits.python import NotRewritable, import_edits
 from linter.findings import Edit, Fix, Violation
+from linter.kube import clients, code_jobs
 from linter.levels import FixSafety
-from linter.python_edits import NotRewritable, import_edits
 from linter.sources.python import PythonSource, dotted_name
 
 TARGET = "python"
@@ -41,16 +41,16 @@ def pod_method(method: str) -> str:
     return _JOB_WORD.sub("_pod", method)
 
 
-def job_uses(source: PythonSource) -> list[kube_client.ApiUse]:
+def job_uses(source: PythonSource) -> list[clients.ApiUse]:
     """Job method uses on a BatchV1Api, suspend patches left to JP504 (once per file:
     JP501, JP504 and JP507 ask)."""
     return source.analysis(f"{__name__}.job_uses", lambda: _job_uses(source))
 
 
-def _job_uses(source: PythonSource) -> list[kube_client.ApiUse]:
+def _job_uses(source: PythonSource) -> list[clients.ApiUse]:
     return [
         use
-        for use in kube_client.client_index(source).uses
+        for use in clients.client_index(source).uses
         if use.api.cls.name == BATCH_API
         and JOB_METHOD.match(use.method)
         and not (use.call is not None and code_jobs.suspend_patch(source, use) is not None)
@@ -58,7 +58,7 @@ def _job_uses(source: PythonSource) -> list[kube_client.ApiUse]:
 
 
 def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
-    index = kube_client.client_index(source)
+    index = clients.client_index(source)
     uses = job_uses(source)
     if not uses:
         return
@@ -76,14 +76,14 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
     if reason is None and edits:
         fix = Fix(tuple(edits), FixSafety.UNSAFE, "Use CoreV1Api and its Pod methods")
         args = {
-            "call": f"`{kube_client.short_code(source.code(holder))}`"
-            + kube_client.where_in(source, holder),
+            "call": f"`{clients.short_code(source.code(holder))}`"
+            + clients.where_in(source, holder),
             "detail": "serves only Jobs that become Pods: create a CoreV1Api and call its Pod methods",
         }
         yield Violation(source.span(holder), args, fix, source.scope_of(holder))
 
 
-def _first_client(source: PythonSource, index: kube_client.ClientIndex) -> cst.CSTNode:
+def _first_client(source: PythonSource, index: clients.ClientIndex) -> cst.CSTNode:
     """Where the file-wide fix is reported: the first construction, else annotation."""
     nodes: list[cst.CSTNode] = [c.func for c, cls in index.constructions if cls.name == BATCH_API]
     if not nodes:
@@ -106,7 +106,7 @@ def _client_rewrite(source: PythonSource) -> tuple[list[Edit], str | None]:
 
 
 def _client_edits(source: PythonSource) -> list[Edit]:
-    index = kube_client.client_index(source)
+    index = clients.client_index(source)
     uses = job_uses(source)
     _require_only_thin_jobs(source, index)
     edits: list[Edit] = []
@@ -126,7 +126,7 @@ def _client_edits(source: PythonSource) -> list[Edit]:
     return edits + import_edits(source, edits, {BATCH_API: CORE_API})
 
 
-def _require_only_thin_jobs(source: PythonSource, index: kube_client.ClientIndex) -> None:
+def _require_only_thin_jobs(source: PythonSource, index: clients.ClientIndex) -> None:
     for use in index.uses:
         # A Pod method on it is JP504's rewrite, waiting for this one.
         method = use.method
@@ -141,7 +141,7 @@ def _require_only_thin_jobs(source: PythonSource, index: kube_client.ClientIndex
     for job in jobs:
         reasons = code_jobs.blockers(job)
         if reasons:
-            where = kube_client.where_in(source, job.node)
+            where = clients.where_in(source, job.node)
             raise NotRewritable(f"the Job built{where} stays a Job ({reasons[0]})")
     if not jobs and not code_jobs.builds_pods(source):
         raise NotRewritable(
@@ -155,6 +155,6 @@ def _renamed(source: PythonSource, node: cst.CSTNode) -> Edit:
     span = source.span(node)
     code = source.text[span.start : span.end]
     if not isinstance(node, cst.SimpleString) and dotted_name(node) != code:
-        raise NotRewritable(f"`{kube_client.short_code(code)}` is not a plain dotted name")
+        raise NotRewritable(f"`{clients.short_code(code)}` is not a plain dotted name")
     new = code.replace(BATCH_API, CORE_API).replace("batch_v1_api", "core_v1_api")
     return Edit(span.start, span.end, new)

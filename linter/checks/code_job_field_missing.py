@@ -8,11 +8,11 @@ from typing import Literal
 
 import libcst as cst
 
-from linter import code_jobs
 from linter.context import CheckContext
+from linter.edits.python import append_member
 from linter.findings import Fix, Violation
+from linter.kube import code_jobs
 from linter.levels import FixSafety
-from linter.python_edits import append_member
 from linter.settings import param
 from linter.sources.python import PythonSource
 

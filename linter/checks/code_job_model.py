@@ -10,11 +10,11 @@ from typing import Literal
 
 import libcst as cst
 
-from linter import code_jobs, kube_client
 from linter.context import CheckContext
+from linter.edits.python import NotRewritable, import_edits
 from linter.findings import Edit, Fix, Span, Violation
+from linter.kube import clients, code_jobs
 from linter.levels import FixSafety
-from linter.python_edits import NotRewritable, import_edits
 from linter.settings import param
 from linter.sources.python import PythonSource, walk
 
@@ -102,7 +102,7 @@ def _return_annotation(source: PythonSource, job: code_jobs.CodeJob) -> list[Edi
         if not any(r.value is job.node for r in returns):
             continue
         annotation = function.returns.annotation
-        found = kube_client.symbol(source, annotation)
+        found = clients.symbol(source, annotation)
         if found is None or found.name != "V1Job":
             return []
         name = annotation.attr if isinstance(annotation, cst.Attribute) else annotation

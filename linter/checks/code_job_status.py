@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from linter import code_jobs, kube_client
 from linter.context import CheckContext
 from linter.findings import Violation
+from linter.kube import clients, code_jobs
 from linter.sources.python import PythonSource, walk
 
 TARGET = "python"
@@ -49,14 +49,14 @@ class Params:
 def handles_pods(source: PythonSource) -> bool:
     return code_jobs.builds_pods(source) or any(
         use.method.endswith(("_namespaced_pod", "_namespaced_pod_status"))
-        for use in kube_client.client_index(source).uses
+        for use in clients.client_index(source).uses
     )
 
 
 def api_results(source: PythonSource) -> set[str]:
     """Names bound to what a Kubernetes API call returned (`pod = core.read_…(…)`)."""
     assert source.module is not None
-    calls = {id(use.attribute) for use in kube_client.client_index(source).uses}
+    calls = {id(use.attribute) for use in clients.client_index(source).uses}
     found: set[str] = set()
     for node in walk(source.module):
         if isinstance(node, cst.Assign) and len(node.targets) == 1:
@@ -88,7 +88,7 @@ def _mentions_job_model(source: PythonSource) -> bool:
     assert source.module is not None
     for node in walk(source.module):
         if isinstance(node, cst.Attribute) and node.attr.value in _JOB_STATUS_MODELS:
-            found = kube_client.symbol(source, node)
+            found = clients.symbol(source, node)
             if found is not None:
                 return True
     return False

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from linter import code_jobs, kube_client
 from linter.context import CheckContext
 from linter.findings import Violation
+from linter.kube import clients, code_jobs
 from linter.settings import param
 from linter.sources.python import PythonSource, walk
 
@@ -27,12 +27,12 @@ class Params:
 
 
 def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
-    if source.module is None or not kube_client.uses_kubernetes(source):
+    if source.module is None or not clients.uses_kubernetes(source):
         return
     for node in walk(source.module):
         fields = None
         if isinstance(node, cst.Call):
-            found = kube_client.symbol(source, node.func)
+            found = clients.symbol(source, node.func)
             if found is not None and found.name == "V1PolicyRule":
                 fields = code_jobs.fields_of(node)
         elif isinstance(node, cst.Dict):

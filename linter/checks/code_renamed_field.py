@@ -10,10 +10,10 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from linter import kube_client
-from linter.code_jobs import literal
 from linter.context import CheckContext
 from linter.findings import Edit, Fix, Span, Violation
+from linter.kube import clients
+from linter.kube.code_jobs import literal
 from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources.python import PythonSource, dotted_name, walk
@@ -35,7 +35,7 @@ class Params:
 
 
 def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
-    if source.module is None or not kube_client.uses_kubernetes(source):
+    if source.module is None or not clients.uses_kubernetes(source):
         return
     for node, what, old, span in _occurrences(source, params.renames, params.identifiers):
         new = params.identifiers.get(old) if what == "function" else params.renames.get(old)

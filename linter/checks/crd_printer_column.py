@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from linter import extract, yaml_renames
 from linter.checks.crd_renamed_property import kept_names
 from linter.config import DEFAULT_RENAMES
 from linter.context import CheckContext
 from linter.findings import Fix, Violation
+from linter.kube import extract, renames
 from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources import nodes
@@ -43,7 +43,7 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
         path = nodes.scalar(path_node)
         if path_node is None or path is None:
             continue
-        new_path = yaml_renames.renamed_path(path, params.renames)
+        new_path = renames.renamed_path(path, params.renames)
         if new_path == path:
             continue
         name = nodes.scalar(nodes.get(column, "name")) or "(unnamed)"
@@ -59,14 +59,14 @@ def _fix(
 ) -> Fix | None:
     if not isinstance(path_node, ScalarNode):
         return None
-    edits = yaml_renames.path_edits(obj, path_node, params.renames)
+    edits = renames.path_edits(obj, path_node, params.renames)
     if not edits:
         return None  # the renamed segment is not written as such (escapes): left to a human
     title = f"Show {new_path}"
     name_node = nodes.get(column, "name")
-    retitled = yaml_renames.title_edits(obj, name_node)
+    retitled = renames.title_edits(obj, name_node)
     old_name = nodes.scalar(name_node)
     if retitled and old_name is not None:
-        title += f"; column {old_name} becomes {yaml_renames.pod_title(old_name)}"
-    described = yaml_renames.description_edits(obj, nodes.get(column, "description"))
+        title += f"; column {old_name} becomes {renames.pod_title(old_name)}"
+    described = renames.description_edits(obj, nodes.get(column, "description"))
     return Fix((*edits, *retitled, *described), FixSafety.UNSAFE, title)

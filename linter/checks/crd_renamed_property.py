@@ -8,10 +8,10 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from linter import extract, yaml_renames
 from linter.config import DEFAULT_RENAMES
 from linter.context import CheckContext
 from linter.findings import Fix, Violation
+from linter.kube import extract, renames
 from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources import nodes
@@ -93,11 +93,11 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
 
 def _fix(obj: K8sObject, prop: extract.SchemaProperty, new: str) -> Fix:
     old = prop.key.value
-    edits = [yaml_renames.rename_scalar(obj, prop.key, new)]
+    edits = [renames.rename_scalar(obj, prop.key, new)]
     for item in nodes.items(nodes.get(prop.holder, "required")):
         if isinstance(item, nodes.ScalarNode) and nodes.scalar(item) == old:
-            edits.append(yaml_renames.rename_scalar(obj, item, new))
-    described = yaml_renames.description_edits(obj, nodes.get(prop.schema, "description"))
+            edits.append(renames.rename_scalar(obj, item, new))
+    described = renames.description_edits(obj, nodes.get(prop.schema, "description"))
     title = f"Rename the property {old} to {new}"
     if described:
         title += "; its description names the Pod"

@@ -6,10 +6,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from linter import extract, yaml_edits
 from linter.context import CheckContext
+from linter.edits import yaml as yaml_edits
 from linter.findings import Edit, Fix, Violation
-from linter.job_features import is_thin_wrapper
+from linter.kube import extract
+from linter.kube.job_features import is_thin_wrapper
 from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources import nodes

@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from linter import extract
 from linter.context import CheckContext
 from linter.findings import Violation
-from linter.job_features import is_thin_wrapper
+from linter.kube import extract
+from linter.kube.job_features import is_thin_wrapper
 from linter.settings import param
 from linter.sources import nodes
 from linter.sources.nodes import Node
@@ -76,7 +76,7 @@ _SELECTOR_KEYWORDS = frozenset({"label_selector", "match_labels", "selector"})
 def check_python(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
     """The same labels in controller code: `label_selector="job-name=…"` (a string or an
     f-string), `match_labels={"job-name": …}` and `"matchLabels": {…}` dicts."""
-    from linter.kube_client import uses_kubernetes
+    from linter.kube.clients import uses_kubernetes
 
     if source.module is None or not uses_kubernetes(source):
         return
@@ -85,7 +85,7 @@ def check_python(source: PythonSource, params: Params, ctx: CheckContext) -> Ite
     def job_label(label: str) -> bool:
         return label in params.labels or label.startswith(prefixes)
 
-    from linter.code_jobs import code_jobs
+    from linter.kube.code_jobs import code_jobs
 
     # A Job's own selector goes with the Job (JP502 drops it, or the Job stays a Job).
     own = [
@@ -105,7 +105,7 @@ def check_python(source: PythonSource, params: Params, ctx: CheckContext) -> Ite
 def _code_selectors(source: PythonSource) -> Iterator[tuple[cst.CSTNode, str, str, bool]]:
     import libcst as cst
 
-    from linter.code_jobs import fields_of, literal
+    from linter.kube.code_jobs import fields_of, literal
     from linter.sources.python import walk
 
     assert source.module is not None

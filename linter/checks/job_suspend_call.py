@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from linter import code_jobs, kube_client
 from linter.context import CheckContext
 from linter.findings import Edit, Fix, Violation
+from linter.kube import clients, code_jobs
 from linter.levels import FixSafety
 from linter.sources.python import PythonSource
 
@@ -25,7 +25,7 @@ class Params:
 
 
 def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
-    for use in kube_client.client_index(source).uses:
+    for use in clients.client_index(source).uses:
         stop = code_jobs.suspend_patch(source, use)
         if stop is None or use.call is None:
             continue
@@ -61,7 +61,7 @@ def _client_stays(source: PythonSource) -> str | None:
     return f"the client stays a BatchV1Api: {reason}" if reason is not None else None
 
 
-def _edits(source: PythonSource, use: kube_client.ApiUse, grace: int) -> list[Edit]:
+def _edits(source: PythonSource, use: clients.ApiUse, grace: int) -> list[Edit]:
     """The method renamed and the body argument replaced by the grace period, in place."""
     assert use.call is not None
     method = source.span(use.attribute.attr)

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
-from linter import extract, job_to_pod
 from linter.context import CheckContext
 from linter.findings import Violation
-from linter.job_features import migration_blockers
+from linter.kube import extract, job_to_pod
+from linter.kube.job_features import migration_blockers
 from linter.settings import param
 from linter.sources import nodes
 from linter.sources.yaml import K8sObject

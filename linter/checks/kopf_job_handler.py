@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 import libcst as cst
 
-from linter import code_jobs, kube_client
 from linter.context import CheckContext
+from linter.edits.python import replace_string_content
 from linter.findings import Edit, Fix, Violation
+from linter.kube import clients, code_jobs
 from linter.levels import FixSafety
-from linter.python_edits import replace_string_content
 from linter.sources.python import PythonSource, walk
 
 TARGET = "python"
@@ -36,7 +36,7 @@ class JobHandler:
 
 
 def job_handlers(source: PythonSource) -> Iterator[JobHandler]:
-    if source.module is None or not kube_client.imports_any(source, ("kopf",)):
+    if source.module is None or not clients.imports_any(source, ("kopf",)):
         return
     for node in walk(source.module):
         if not isinstance(node, cst.FunctionDef):

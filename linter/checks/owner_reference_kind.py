@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from linter import extract
 from linter.context import CheckContext
 from linter.findings import Violation
+from linter.kube import extract
 from linter.settings import param
 from linter.sources import nodes
 from linter.sources.yaml import K8sObject

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from linter import extract, yaml_edits
 from linter.context import CheckContext
+from linter.edits import yaml as yaml_edits
 from linter.findings import Edit, Fix, Violation
+from linter.kube import extract
 from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources import nodes

@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from linter import extract, yaml_renames
 from linter.config import DEFAULT_RENAMES
 from linter.context import CheckContext
 from linter.findings import Fix, Violation
+from linter.kube import extract, renames
 from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources import nodes
@@ -55,6 +55,6 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
             fix = None
             # A sibling already under the new name: which value stays is for a human to say.
             if nodes.entry(mapping, new) is None:
-                edit = yaml_renames.rename_scalar(obj, key, new)
+                edit = renames.rename_scalar(obj, key, new)
                 fix = Fix((edit,), FixSafety.UNSAFE, f"Rename {key.value} to {new}")
             yield Violation(obj.span(key), args, fix)

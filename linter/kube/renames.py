@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 
-from linter import yaml_edits
+from linter.edits import yaml as yaml_edits
 from linter.findings import Edit
 from linter.sources import nodes
 from linter.sources.nodes import Node, ScalarNode

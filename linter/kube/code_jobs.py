@@ -18,10 +18,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from linter import extract, job_features, kube_client
-from linter.findings import Edit
-from linter.job_to_pod import MERGED_METADATA, MOVED_TO_POD_SPEC
-from linter.python_edits import (
+from linter.edits.python import (
     NotRewritable,
     append_member,
     apply_within,
@@ -30,6 +27,9 @@ from linter.python_edits import (
     reindent,
     replace_string_content,
 )
+from linter.findings import Edit
+from linter.kube import clients, extract, job_features
+from linter.kube.job_to_pod import MERGED_METADATA, MOVED_TO_POD_SPEC
 from linter.sources.python import PythonSource, walk
 
 # lightkube and kr8s Jobs are reported, never rewritten: their APIs do not map one to one.
@@ -180,10 +180,10 @@ def _find(source: PythonSource) -> Iterator[CodeJob]:
 def _model(source: PythonSource, func: cst.BaseExpression) -> tuple[str, str] | None:
     """(library, class) of a client model class: "kubernetes" for the official client and
     its asyncio port alike."""
-    found = kube_client.symbol(source, func)
+    found = clients.symbol(source, func)
     if found is None:
         return None
-    if found.library in kube_client.CLIENT_LIBRARIES:
+    if found.library in clients.CLIENT_LIBRARIES:
         return "kubernetes", found.name
     return found.library, found.name
 
@@ -427,7 +427,7 @@ def _lift_pod_spec(
 STOP_FIELDS = {"suspend": True, "parallelism": 0}
 
 
-def suspend_patch(source: PythonSource, use: kube_client.ApiUse) -> str | None:
+def suspend_patch(source: PythonSource, use: clients.ApiUse) -> str | None:
     """`suspend` or `parallelism` when `use` is a `patch_namespaced_job` call whose body
     stops the Job (`{"spec": {"suspend": True}}`, `V1Job(spec=V1JobSpec(suspend=True))`,
     or a name bound once in the file to such a dict); None otherwise."""

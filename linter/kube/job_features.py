@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from linter.extract import JobParts
+from linter.kube.extract import JobParts
 from linter.sources import nodes
 from linter.sources.nodes import Node
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import FIXTURES
 
-from linter.kube_client import client_index, symbol_in_text
+from linter.kube.clients import client_index, symbol_in_text
 from linter.sources.python import parse
 
 IDIOMS = FIXTURES / "python" / "client_idioms.py"

@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from linter import extract, yaml_edits
+from linter.edits import yaml as yaml_edits
 from linter.findings import Edit, Fix
+from linter.kube import extract
 from linter.levels import FixSafety
 from linter.sources import nodes
 from linter.sources.nodes import MappingNode, Node
