@@ -49,6 +49,24 @@ def test_every_check_is_named_by_a_rule() -> None:
     assert set(check_names()) - used == set()
 
 
+def test_checks_never_import_each_other() -> None:
+    """What two checks share lives in linter/kube/ or linter/edits/: a newcomer copies one
+    check module without untangling another."""
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "linter" / "checks").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            elif isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            if any(n.startswith("linter.checks.") for n in names):
+                offenders.append(f"{path.name}:{node.lineno}")
+    assert offenders == []
+
+
 @pytest.mark.parametrize("rule", builtin_rules(), ids=lambda r: r.id)
 def test_rule_has_fixtures(rule) -> None:  # type: ignore[no-untyped-def]
     folder = FIXTURES / rule.id

@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from linter.checks.crd_renamed_property import kept_names
 from linter.config import DEFAULT_RENAMES
 from linter.context import CheckContext
 from linter.findings import Fix, Violation
@@ -37,7 +36,7 @@ class Params:
 def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violation]:
     if extract.in_groups(extract.crd_group(obj), params.ignore_groups):
         return
-    kept = kept_names(obj, params.renames)
+    kept = renames.kept_names(obj, params.renames)
     for column, path_key in extract.printer_columns(obj):
         path_node = nodes.get(column, path_key)
         path = nodes.scalar(path_node)

@@ -4,8 +4,7 @@ object's `required` list, and the name phrase of its description."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from linter.config import DEFAULT_RENAMES
@@ -15,7 +14,6 @@ from linter.kube import extract, renames
 from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources import nodes
-from linter.sources.nodes import Node
 from linter.sources.yaml import K8sObject
 
 TARGET = "object"
@@ -34,49 +32,10 @@ class Params:
     )
 
 
-_JUNCTORS = frozenset({"anyOf", "oneOf", "allOf", "not"})
-_WORD = re.compile(r"\w+")
-
-
-def kept_names(obj: K8sObject, renames: Mapping[str, str]) -> set[str]:
-    """Old names a rename would leave the CRD inconsistent for, so no fix renames them:
-    a sibling property already has the new name, or a junctor (anyOf, oneOf, allOf, not),
-    a list-map key or a CEL rule names the old one (the API server would reject the CRD,
-    and rewriting CEL is a human's job). JP302 asks too: a column must not move to a field
-    that is not renamed."""
-    kept: set[str] = set()
-    for crd_schema in extract.crd_schemas(obj):
-        for prop in extract.schema_properties(crd_schema.schema):
-            new = renames.get(prop.key.value)
-            if new is not None and nodes.entry(nodes.get(prop.holder, "properties"), new):
-                kept.add(prop.key.value)
-        for _, key, value, _ in nodes.walk(crd_schema.schema):
-            if key.value in _JUNCTORS or key.value == "x-kubernetes-list-map-keys":
-                kept.update(n for n in _scalars(value) if n in renames)
-            elif key.value == "x-kubernetes-validations":
-                kept.update(
-                    w for text in _scalars(value) for w in _WORD.findall(text) if w in renames
-                )
-    return kept
-
-
-def _scalars(node: Node) -> Iterator[str]:
-    """Every key and scalar value under `node`."""
-    if isinstance(node, nodes.ScalarNode):
-        yield node.value
-    for _, key, value, _ in nodes.walk(node):
-        yield key.value
-        if isinstance(value, nodes.ScalarNode):
-            yield value.value
-    for item in nodes.items(node):
-        if isinstance(item, nodes.ScalarNode):
-            yield item.value
-
-
 def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violation]:
     if extract.in_groups(extract.crd_group(obj), params.ignore_groups):
         return
-    kept = kept_names(obj, params.renames)
+    kept = renames.kept_names(obj, params.renames)
     # Versions that share one schema through an alias hold the same key node: one finding.
     seen: set[int] = set()
     for crd_schema in extract.crd_schemas(obj):

@@ -10,7 +10,7 @@ import libcst as cst
 
 from linter.context import CheckContext
 from linter.findings import Edit, Fix, Violation
-from linter.kube import clients, code_jobs
+from linter.kube import batch_api, clients, code_jobs
 from linter.levels import FixSafety
 from linter.sources.python import PythonSource
 
@@ -55,9 +55,7 @@ def _unrewritable(call: cst.Call) -> str | None:
 
 def _client_stays(source: PythonSource) -> str | None:
     """Why the client stays a BatchV1Api (JP501 offers no rewrite), if it does."""
-    from linter.checks.batch_api_call import client_rewrite
-
-    _, reason = client_rewrite(source)
+    _, reason = batch_api.client_rewrite(source)
     return f"the client stays a BatchV1Api: {reason}" if reason is not None else None
 
 

@@ -8,10 +8,11 @@ breaks stay as they are.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 
 from linter.edits import yaml as yaml_edits
 from linter.findings import Edit
+from linter.kube import extract
 from linter.sources import nodes
 from linter.sources.nodes import Node, ScalarNode
 from linter.sources.yaml import K8sObject
@@ -91,3 +92,42 @@ def _word_edits(
         group = "a" if m.group("a") is not None else "b"
         edits.append(Edit(m.start(group), m.end(group), replace(m.group(group))))
     return edits
+
+
+_JUNCTORS = frozenset({"anyOf", "oneOf", "allOf", "not"})
+_WORD = re.compile(r"\w+")
+
+
+def kept_names(obj: K8sObject, renames: Mapping[str, str]) -> set[str]:
+    """Old names a rename would leave the CRD inconsistent for, so no fix renames them:
+    a sibling property already has the new name, or a junctor (anyOf, oneOf, allOf, not),
+    a list-map key or a CEL rule names the old one (the API server would reject the CRD,
+    and rewriting CEL is a human's job). JP302 asks too: a column must not move to a field
+    that is not renamed."""
+    kept: set[str] = set()
+    for crd_schema in extract.crd_schemas(obj):
+        for prop in extract.schema_properties(crd_schema.schema):
+            new = renames.get(prop.key.value)
+            if new is not None and nodes.entry(nodes.get(prop.holder, "properties"), new):
+                kept.add(prop.key.value)
+        for _, key, value, _ in nodes.walk(crd_schema.schema):
+            if key.value in _JUNCTORS or key.value == "x-kubernetes-list-map-keys":
+                kept.update(n for n in _scalars(value) if n in renames)
+            elif key.value == "x-kubernetes-validations":
+                kept.update(
+                    w for text in _scalars(value) for w in _WORD.findall(text) if w in renames
+                )
+    return kept
+
+
+def _scalars(node: Node) -> Iterator[str]:
+    """Every key and scalar value under `node`."""
+    if isinstance(node, nodes.ScalarNode):
+        yield node.value
+    for _, key, value, _ in nodes.walk(node):
+        yield key.value
+        if isinstance(value, nodes.ScalarNode):
+            yield value.value
+    for item in nodes.items(node):
+        if isinstance(item, nodes.ScalarNode):
+            yield item.value
