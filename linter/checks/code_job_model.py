@@ -16,6 +16,7 @@ from linter.findings import Edit, Fix, Span, Violation
 from linter.kube import clients, code_jobs
 from linter.levels import FixSafety
 from linter.settings import param
+from linter.sources import python_flow
 from linter.sources.python import PythonSource, walk
 
 TARGET = "python"
@@ -99,7 +100,10 @@ def _return_annotation(source: PythonSource, job: code_jobs.CodeJob) -> list[Edi
         if not isinstance(function, cst.FunctionDef) or function.returns is None:
             continue
         returns = [n for n in walk(function.body) if isinstance(n, cst.Return)]
-        if not any(r.value is job.node for r in returns):
+        if not any(
+            r.value is not None and python_flow.value_of(source, r.value) is job.node
+            for r in returns
+        ):
             continue
         annotation = function.returns.annotation
         found = clients.symbol(source, annotation)

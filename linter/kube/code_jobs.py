@@ -30,6 +30,7 @@ from linter.edits.python import (
 from linter.findings import Edit
 from linter.kube import clients, extract, job_features
 from linter.kube.job_to_pod import MERGED_METADATA, MOVED_TO_POD_SPEC
+from linter.sources import python_flow
 from linter.sources.python import PythonSource, walk
 
 # lightkube and kr8s Jobs are reported, never rewritten: their APIs do not map one to one.
@@ -111,10 +112,25 @@ class CodeJob:
     pod_spec: Fields | None
     in_cronjob: bool = False
     library: str = "kubernetes"
+    # The locals the spec, template and pod spec were reached through (`spec = V1JobSpec(…)`
+    # read by `V1Job(spec=spec)`), outermost first.
+    refs: list[Ref] = field(default_factory=list)
+    # The local the Job itself is bound to (`job = V1Job(…)`): attributes set on it later
+    # are the Job's members, and what reads it must still work on a Pod.
+    binding: python_flow.Binding | None = None
 
     @property
     def is_dict(self) -> bool:
         return isinstance(self.node, cst.Dict)
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A member of the Job chain written as a local's name: `template=template`."""
+
+    member: str
+    name: cst.Name
+    binding: python_flow.Binding
 
 
 def code_jobs(source: PythonSource) -> list[CodeJob]:
@@ -131,6 +147,8 @@ def _find(source: PythonSource) -> Iterator[CodeJob]:
     inside_jobs: set[int] = set()
     # A patch's body is a change to a Job that exists, not a Job being built.
     patches: set[int] = set()
+    jobs: list[CodeJob] = []
+    standalone: list[cst.Call] = []
     # Pre-order: a call comes before its arguments, a V1Job (or a V1JobTemplateSpec)
     # before the V1JobSpec inside it.
     for node in walk(source.module):
@@ -148,9 +166,9 @@ def _find(source: PythonSource) -> Iterator[CodeJob]:
             if body is not None:
                 patches.add(id(body))
         if isinstance(node, cst.Dict):
-            manifest = _dict_job(node)
+            manifest = _dict_job(source, node)
             if manifest is not None:
-                yield manifest
+                jobs.append(manifest)
             continue
         if not isinstance(node, cst.Call):
             continue
@@ -162,17 +180,21 @@ def _find(source: PythonSource) -> Iterator[CodeJob]:
             if name in OTHER_JOB_CLASSES:
                 yield CodeJob(node, name, fields_of(node), None, None, None, library=library)
         elif name == "V1JobTemplateSpec":
-            spec = _model_call(source, fields_of(node).value("spec"), "V1JobSpec")
+            spec = _model_call(source, fields_of(node).value("spec"), "V1JobSpec", [])
             if spec is not None:
                 cronjob_specs.add(id(spec))
         elif name == "V1Job":
-            fields = fields_of(node)
-            spec = _model_call(source, fields.value("spec"), "V1JobSpec")
-            if spec is not None:
-                inside_jobs.add(id(spec))
-            yield _model_job(source, node, name, fields, spec)
-        elif name == "V1JobSpec" and id(node) not in inside_jobs:
-            job = _model_job(source, node, name, fields_of(node), node)
+            job = _model_job(source, node, name, _object_fields(source, node), None)
+            if job.spec is not None:
+                inside_jobs.add(id(job.spec.node))
+            jobs.append(job)
+        elif name == "V1JobSpec":
+            standalone.append(node)
+    yield from jobs
+    # A V1JobSpec built in a local before the V1Job that reads it belongs to that Job.
+    for node in standalone:
+        if id(node) not in inside_jobs:
+            job = _model_job(source, node, "V1JobSpec", fields_of(node), node)
             job.in_cronjob = id(node) in cronjob_specs
             yield job
 
@@ -189,8 +211,15 @@ def _model(source: PythonSource, func: cst.BaseExpression) -> tuple[str, str] | 
 
 
 def _model_call(
-    source: PythonSource, node: cst.BaseExpression | None, name: str
+    source: PythonSource,
+    node: cst.BaseExpression | None,
+    name: str,
+    refs: list[Ref] | None = None,
+    member: str = "",
 ) -> cst.Call | None:
+    """The `name` model call that `node` is, or names through a local (recorded in `refs`
+    when a list is given: a conversion must know which locals it makes unused)."""
+    node = _through_local(source, node, refs, member)
     if isinstance(node, cst.Call):
         model = _model(source, node.func)
         if model is not None and model == ("kubernetes", name):
@@ -198,18 +227,55 @@ def _model_call(
     return None
 
 
+def _through_local(
+    source: PythonSource, node: cst.BaseExpression | None, refs: list[Ref] | None, member: str
+) -> cst.BaseExpression | None:
+    if refs is None or not isinstance(node, cst.Name):
+        return node
+    bound = python_flow.binding(source, node)
+    if bound is None:
+        return node
+    refs.append(Ref(member, node, bound))
+    return bound.value
+
+
+def _object_fields(source: PythonSource, node: cst.Call | cst.Dict) -> Fields:
+    """The members of a model call, with the attributes set on the local it is bound to
+    afterwards (`body = V1Job(); body.spec = V1JobSpec(…)`)."""
+    fields = fields_of(node)
+    bound = python_flow.bound_to(source, node) if isinstance(node, cst.Call) else None
+    if bound is not None:
+        for attribute in python_flow.attribute_sets(source, bound):
+            name = camel(attribute.attr)
+            if name in fields.members:
+                fields.dynamic = f"`{attribute.attr}` set twice"
+            fields.members[name] = (attribute.statement, attribute.value)
+    return fields
+
+
 def _model_job(
     source: PythonSource, node: cst.Call, name: str, fields: Fields, spec: cst.Call | None
 ) -> CodeJob:
     """The Job of a `V1Job` call (or of a V1JobSpec built on its own, `spec` = `node`),
-    followed down to its pod spec as far as the models are written inline."""
+    followed down to its pod spec through the models written inline or in locals."""
+    refs: list[Ref] = []
+    if spec is None:
+        spec = _model_call(source, fields.value("spec"), "V1JobSpec", refs, "spec")
     spec_fields = fields_of(spec) if spec is not None else None
     template = _model_call(
-        source, spec_fields.value("template") if spec_fields else None, "V1PodTemplateSpec"
+        source,
+        spec_fields.value("template") if spec_fields else None,
+        "V1PodTemplateSpec",
+        refs,
+        "template",
     )
     template_fields = fields_of(template) if template is not None else None
     pod_spec = _model_call(
-        source, template_fields.value("spec") if template_fields else None, "V1PodSpec"
+        source,
+        template_fields.value("spec") if template_fields else None,
+        "V1PodSpec",
+        refs,
+        "pod spec",
     )
     return CodeJob(
         node,
@@ -218,27 +284,37 @@ def _model_job(
         spec_fields,
         template_fields,
         fields_of(pod_spec) if pod_spec is not None else None,
+        refs=refs,
+        binding=python_flow.bound_to(source, node) if name == "V1Job" else None,
     )
 
 
-def _dict_job(node: cst.Dict) -> CodeJob | None:
+def _dict_job(source: PythonSource, node: cst.Dict) -> CodeJob | None:
     fields = fields_of(node)
     if literal(fields.value("kind")) != "Job":
         return None
     api_version = fields.value("apiVersion")
-    spec = _dict(fields.value("spec"))
+    refs: list[Ref] = []
+    spec = _dict(source, fields.value("spec"), refs, "spec")
     if api_version is not None:
         if not str(literal(api_version) or "").startswith("batch/"):
             return None
     elif spec is None or "template" not in spec.members:
         # No apiVersion and no pod template: a scheduler's or a pipeline's own "Job".
         return None
-    template = _dict(spec.value("template")) if spec else None
-    pod_spec = _dict(template.value("spec")) if template else None
-    return CodeJob(node, "dict", fields, spec, template, pod_spec)
+    template = _dict(source, spec.value("template"), refs, "template") if spec else None
+    pod_spec = _dict(source, template.value("spec"), refs, "pod spec") if template else None
+    binding = python_flow.bound_to(source, node)
+    return CodeJob(node, "dict", fields, spec, template, pod_spec, refs=refs, binding=binding)
 
 
-def _dict(node: cst.BaseExpression | None) -> Fields | None:
+def _dict(
+    source: PythonSource,
+    node: cst.BaseExpression | None,
+    refs: list[Ref] | None = None,
+    member: str = "",
+) -> Fields | None:
+    node = _through_local(source, node, refs, member)
     return fields_of(node) if isinstance(node, cst.Dict) else None
 
 
@@ -315,13 +391,91 @@ def convert(source: PythonSource, job: CodeJob) -> Conversion:
         if literal(value) != old:
             raise NotRewritable(f"{_shown(job, key)} is not the literal {old!r}")
         conversion.edits.append(replace_string_content(source, value, old, new))
+    _require_pod_shaped_reads(source, job)
+    _require_own_metadata(source, job)
     _merge_metadata(source, job, template, conversion)
-    conversion.edits.append(_lift_pod_spec(source, job, spec, pod_spec, conversion))
+    pod_spec_ref = next((r for r in job.refs if r.member == "pod spec"), None)
+    if pod_spec_ref is None:
+        conversion.edits.append(_lift_pod_spec(source, job, spec, pod_spec, conversion))
+    else:
+        conversion.edits.extend(_refer_to_pod_spec(source, job, spec, pod_spec_ref, conversion))
+    conversion.edits.extend(_unused_locals(source, job))
     if "ttlSecondsAfterFinished" in spec.members:
         conversion.notes.append(
             "the TTL dropped: the Task's ownerReference garbage-collects the Pod"
         )
     return conversion
+
+
+# The only Job spec field a Pod spec has too: every other one read off a converted Job fails.
+_SHARED_SPEC_FIELDS = frozenset({"activeDeadlineSeconds", "active_deadline_seconds"})
+
+
+def _require_pod_shaped_reads(source: PythonSource, job: CodeJob) -> None:
+    """What reads the Job's local after it is built must work on a Pod: `job.spec.template`
+    or `manifest["spec"]["backoffLimit"]` would fail once the Job is a Pod."""
+    if job.binding is None:
+        return
+    for read in job.binding.reads:
+        path = python_flow.access_path(source, read)
+        if len(path) >= 2 and path[0] == "spec" and path[1] not in _SHARED_SPEC_FIELDS:
+            shown = ".".join(path[:2]) if not job.is_dict else "".join(f'["{p}"]' for p in path[:2])
+            sep = "." if not job.is_dict else ""
+            raise NotRewritable(
+                f"`{job.binding.name}{sep}{shown}` is used{clients.where_in(source, read)}: "
+                "a Pod has no such field"
+            )
+
+
+def _require_own_metadata(source: PythonSource, job: CodeJob) -> None:
+    """The pod template's labels go into the Job's metadata: not into a local that something
+    else reads too."""
+    value = job.fields.value("metadata")
+    if not isinstance(value, cst.Name):
+        return
+    bound = python_flow.binding(source, value)
+    if bound is not None and len(bound.reads) > 1:
+        raise NotRewritable(f"the Job's metadata `{bound.name}` is shared with other objects")
+
+
+def _refer_to_pod_spec(
+    source: PythonSource, job: CodeJob, spec: Fields, ref: Ref, conversion: Conversion
+) -> list[Edit]:
+    """The pod spec is a local of its own (`pod_spec = V1PodSpec(…)`): the Pod's spec names
+    it, and activeDeadlineSeconds moves into its call."""
+    spec_value = job.fields.value("spec")
+    assert spec_value is not None and job.pod_spec is not None
+    target = source.span(spec_value)
+    edits = [Edit(target.start, target.end, ref.name.value)]
+    for name in MOVED_TO_POD_SPEC:
+        moved = spec.value(name)
+        if moved is None:
+            continue
+        if name in job.pod_spec.members:
+            conversion.notes.append(f"{_shown(job, name)} of the pod spec kept over the Job's")
+            continue
+        if len(ref.binding.reads) > 1:
+            raise NotRewritable(f"the pod spec `{ref.binding.name}` is shared with other objects")
+        member = job.pod_spec.member_text(name, source.code(moved))
+        edits.append(append_member(source, job.pod_spec.node, member))
+    return edits
+
+
+def _unused_locals(source: PythonSource, job: CodeJob) -> list[Edit]:
+    """The statements of the Job spec's and pod template's locals, which only the Job read."""
+    edits = []
+    for ref in job.refs:
+        if ref.member == "pod spec":
+            continue  # the Pod reads it now
+        bound = ref.binding
+        if len(bound.reads) != 1:
+            others = [r for r in bound.reads if r is not ref.name]
+            where = clients.where_in(source, others[0]) if others else ""
+            raise NotRewritable(f"the Job's {ref.member} `{bound.name}` is also read{where}")
+        if bound.line is None:
+            raise NotRewritable(f"`{bound.name} = …` shares its line with other statements")
+        edits.append(Edit(*python_flow.statement_line_region(source, bound.line), ""))
+    return edits
 
 
 def _merge_metadata(
@@ -363,6 +517,7 @@ def _merge_metadata(
 
 
 def _meta_fields(source: PythonSource, node: cst.BaseExpression | None) -> Fields | None:
+    node = python_flow.value_of(source, node) if node is not None else None
     if isinstance(node, cst.Dict):
         return fields_of(node)
     call = _model_call(source, node, "V1ObjectMeta")
@@ -437,7 +592,7 @@ def suspend_patch(source: PythonSource, use: clients.ApiUse) -> str | None:
     if isinstance(body, cst.Name):
         body = _bound_once(source, body.value)
     if isinstance(body, cst.Dict):
-        spec = _dict(fields_of(body).value("spec"))
+        spec = _dict(source, fields_of(body).value("spec"))
     else:
         job = _model_call(source, body, "V1Job")
         spec_call = _model_call(source, fields_of(job).value("spec"), "V1JobSpec") if job else None

@@ -20,7 +20,7 @@ from linter.sources.yaml import SourceProblem
 
 if TYPE_CHECKING:
     import libcst as cst
-    from libcst.metadata import CodeRange
+    from libcst.metadata import CodeRange, MetadataWrapper, Scope
 
 _T = TypeVar("_T")
 
@@ -51,12 +51,31 @@ class PythonSource:
             return None
 
     @cached_property
-    def _positions(self) -> Mapping[cst.CSTNode, CodeRange]:
-        from libcst.metadata import MetadataWrapper, PositionProvider
+    def _wrapper(self) -> MetadataWrapper:
+        from libcst.metadata import MetadataWrapper
 
         assert self.module is not None
-        wrapper = MetadataWrapper(self.module, unsafe_skip_copy=True)
-        return wrapper.resolve(PositionProvider)
+        return MetadataWrapper(self.module, unsafe_skip_copy=True)
+
+    @cached_property
+    def _positions(self) -> Mapping[cst.CSTNode, CodeRange]:
+        from libcst.metadata import PositionProvider
+
+        return self._wrapper.resolve(PositionProvider)
+
+    @cached_property
+    def scopes(self) -> Mapping[cst.CSTNode, Scope | None]:
+        """LibCST's scope of every node: which names a function assigns and reads (resolved
+        only when a rule follows a value through the file's names)."""
+        from libcst.metadata import ScopeProvider
+
+        return self._wrapper.resolve(ScopeProvider)
+
+    @cached_property
+    def parents(self) -> Mapping[cst.CSTNode, cst.CSTNode]:
+        from libcst.metadata import ParentNodeProvider
+
+        return self._wrapper.resolve(ParentNodeProvider)
 
     @cached_property
     def _lines(self) -> LineIndex:
