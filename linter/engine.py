@@ -176,7 +176,7 @@ def _check(path: str, text: str, utf8: bytes, language: str, ruleset: RuleSet) -
     suppressions = Suppressions(comment_suppressions(text))
     kept: list[tuple[Rule, ObjectId | None, Violation]] = []
     for rule, obj, violation, on_object in _violations(
-        text, language, rules, ruleset, suppressions
+        path, text, language, rules, ruleset, suppressions
     ):
         line = lines.position(violation.span.start).line
         if not suppressions.silences(rule, line, on_object):
@@ -206,7 +206,12 @@ _Hit = tuple[Rule, "ObjectId | None", "Violation", "list[Suppression]"]
 
 
 def _violations(
-    text: str, language: str, rules: list[Rule], ruleset: RuleSet, suppressions: Suppressions
+    path: str,
+    text: str,
+    language: str,
+    rules: list[Rule],
+    ruleset: RuleSet,
+    suppressions: Suppressions,
 ) -> Iterator[_Hit]:
     if language == "python":
         from linter.sources import python
@@ -215,6 +220,11 @@ def _violations(
         yield from _problems(module.problems, ruleset)
         if module.problems:
             return
+        module.path = path
+        tree = ruleset.context.tree
+        if tree is not None:
+            module.planned = True
+            module.imported_clients = tree.imported_clients(path)
         for rule in rules:
             check_module = rule.check_module()
             check = check_module.check_python if rule.language == "any" else check_module.check

@@ -19,10 +19,14 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from linter.engine import RuleSet, check_text
 from linter.findings import Edit, Finding, Fix
 from linter.levels import FixSafety
+
+if TYPE_CHECKING:
+    from linter.migration.gate import FileGate
 
 MAX_PASSES = 10
 _ALIAS = re.compile(r"(?<![\w\"'])\*[A-Za-z0-9_.-]+")
@@ -78,9 +82,11 @@ def fix_text(
     language: str,
     unsafe: bool = False,
     fixable: Collection[str] | None = None,
+    gate: FileGate | None = None,
 ) -> FileFix:
     """Fix `text` to a fixed point. `fixable` limits which rules' fixes apply (all the
-    selected rules still run, so suppressions and verification see the whole picture)."""
+    selected rules still run, so suppressions and verification see the whole picture);
+    `gate` is the migration plan's say on which fixes apply where."""
     result = FileFix(path, text, text)
     current = text
     findings = check_text(path, current, ruleset, language)
@@ -89,7 +95,9 @@ def fix_text(
         candidates = [
             f
             for f in findings
-            if _allowed(f, unsafe, fixable) and f.fingerprint not in rejected_keys
+            if _allowed(f, unsafe, fixable)
+            and f.fingerprint not in rejected_keys
+            and (gate is None or gate.allows(f))
         ]
         if not candidates:
             break
@@ -109,7 +117,7 @@ def fix_text(
             taken.extend(finding.fix.edits)
         if not chosen:
             break
-        new_text, new_findings, failed = _apply_verified(
+        new_text, new_findings, failed, steps = _apply_verified(
             path, current, findings, chosen, ruleset, language
         )
         for finding, reason in failed:
@@ -118,13 +126,19 @@ def fix_text(
         applied = [f for f in chosen if f not in {f for f, _ in failed}]
         if not applied:
             continue
+        if gate is not None:
+            gate.record(applied)
+            for step in steps:
+                gate.advance(step)
         result.applied.extend(applied)
         current, findings = new_text, new_findings
     else:
         pending = [
             f
             for f in findings
-            if _allowed(f, unsafe, fixable) and f.fingerprint not in rejected_keys
+            if _allowed(f, unsafe, fixable)
+            and f.fingerprint not in rejected_keys
+            and (gate is None or gate.allows(f))
         ]
         result.rejected.extend(
             Rejected(f, f"fixes did not converge after {MAX_PASSES} passes") for f in pending
@@ -147,15 +161,17 @@ def _apply_verified(
     chosen: Sequence[Finding],
     ruleset: RuleSet,
     language: str,
-) -> tuple[str, list[Finding], list[tuple[Finding, str]]]:
-    """Apply all chosen fixes; if the result fails verification, apply them one by one."""
+) -> tuple[str, list[Finding], list[tuple[Finding, str]], list[list[Edit]]]:
+    """Apply all chosen fixes; if the result fails verification, apply them one by one.
+    Also returns the edits applied, step by step, each on the text the step before left."""
     edits = [e for f in chosen for e in f.fix.edits] if chosen else []  # type: ignore[union-attr]
     new_text = apply_edits(text, edits)
     new_findings = check_text(path, new_text, ruleset, language)
     baseline = _parse_problems(text, language)
     if _verify(before, new_findings, baseline, new_text, language) is None:
-        return new_text, new_findings, []
+        return new_text, new_findings, [], [edits]
     failed: list[tuple[Finding, str]] = []
+    steps: list[list[Edit]] = []
     current, current_findings = text, list(before)
     for finding in chosen:
         # Offsets are into `text`; re-locate each fix by re-checking the current text.
@@ -167,9 +183,10 @@ def _apply_verified(
         reason = _verify(current_findings, candidate_findings, baseline, candidate, language)
         if reason is None:
             current, current_findings = candidate, candidate_findings
+            steps.append(list(match.fix.edits))
         else:
             failed.append((finding, reason))
-    return current, current_findings, failed
+    return current, current_findings, failed, steps
 
 
 def _parse_problems(text: str, language: str) -> list[str]:

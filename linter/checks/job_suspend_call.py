@@ -29,7 +29,7 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
         stop = code_jobs.suspend_patch(source, use)
         if stop is None or use.call is None:
             continue
-        reason = _unrewritable(use.call) or _client_stays(source)
+        reason = _unrewritable(use.call) or _client_stays(source, use.api)
         note = f" (not rewritten: {reason})"
         args = {"field": stop, "origin": use.api.origin, "note": note if reason else ""}
         fix = None
@@ -53,9 +53,10 @@ def _unrewritable(call: cst.Call) -> str | None:
     return None
 
 
-def _client_stays(source: PythonSource) -> str | None:
+def _client_stays(source: PythonSource, api: clients.Api) -> str | None:
     """Why the client stays a BatchV1Api (JP501 offers no rewrite), if it does."""
-    _, reason = batch_api.client_rewrite(source)
+    group = batch_api.group_of(source, api)
+    reason = group.reason if group is not None else "it is not a BatchV1Api job2pod follows"
     return f"the client stays a BatchV1Api: {reason}" if reason is not None else None
 
 

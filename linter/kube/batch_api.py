@@ -5,6 +5,7 @@ only Jobs that become Pods."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -46,52 +47,129 @@ def _job_uses(source: PythonSource) -> list[clients.ApiUse]:
     ]
 
 
-def client_rewrite(source: PythonSource) -> tuple[list[Edit], str | None]:
-    """The file-wide rewrite to CoreV1Api, or no edits and the reason it is not offered;
-    once per file. JP504 offers its Pod deletion only where this is offered: a
-    delete_namespaced_pod on a client that stays a BatchV1Api would fail at run time."""
-    return source.analysis(f"{__name__}.client_rewrite", lambda: _client_rewrite(source))
+@dataclass
+class ClientGroup:
+    """BatchV1Api clients of one file that convert together, and their Job calls.
+
+    Clients created at different places each are a group of their own (a Task runner's and a
+    maintenance loop's); a client known only from an annotation (a parameter) could be any
+    of them, so a file that has one makes all its clients one group."""
+
+    key: str
+    apis: list[clients.Api]
+    uses: list[clients.ApiUse]
+    anchor: cst.CSTNode
+    # Suspend patches on these clients: JP504 turns them into Pod deletions.
+    stops: list[clients.ApiUse] = field(default_factory=list)
+    edits: list[Edit] = field(default_factory=list)
+    reason: str | None = None
 
 
-def _client_rewrite(source: PythonSource) -> tuple[list[Edit], str | None]:
-    try:
-        return _client_edits(source), None
-    except NotRewritable as exc:
-        return [], str(exc)
+def client_groups(source: PythonSource) -> list[ClientGroup]:
+    """Once per file: JP501 offers one fix per group, JP504 rewrites a stop only where its
+    client's group is rewritten (a delete_namespaced_pod on a BatchV1Api would fail)."""
+    return source.analysis(f"{__name__}.client_groups", lambda: _client_groups(source))
 
 
-def _client_edits(source: PythonSource) -> list[Edit]:
+def group_of(source: PythonSource, api: clients.Api) -> ClientGroup | None:
+    return next((g for g in client_groups(source) if api in g.apis), None)
+
+
+def client_key(source: PythonSource, api: clients.Api) -> str:
+    """Where a client comes from, as the plan ties units by it."""
+    if api.site is not None:
+        return f"client:{api.site[0]}:{api.site[1]}"
+    if api.declared:
+        return f"client-file:{source.path}"
+    return f"client:{source.path}:{source.span(api.created).start}"
+
+
+def _client_groups(source: PythonSource) -> list[ClientGroup]:
     index = clients.client_index(source)
-    uses = job_uses(source)
-    _require_only_thin_jobs(source, index)
-    edits: list[Edit] = []
+    batch = [u for u in index.uses if u.api.cls.name == BATCH_API]
+    apis: list[clients.Api] = []
+    for use in batch:
+        if use.api not in apis:
+            apis.append(use.api)
     for call, cls in index.constructions:
-        if cls.name == BATCH_API:
-            edits.append(_renamed(source, call.func))
-    for annotation in index.annotations:
-        if annotation.cls.name == BATCH_API:
-            edits.append(_renamed(source, annotation.node))
-    for use in uses:
-        span = source.span(use.attribute.attr)
-        edits.append(Edit(span.start, span.end, pod_method(use.method)))
-    if not any(True for c, cls in index.constructions if cls.name == BATCH_API) and not any(
-        a.cls.name == BATCH_API for a in index.annotations
-    ):
-        raise NotRewritable("the BatchV1Api is created in another file")
-    return edits + import_edits(source, edits, {BATCH_API: CORE_API})
+        if cls.name == BATCH_API and not any(a.created is call for a in apis):
+            known = next((a for a in index.bindings.values() if a.created is call), None)
+            apis.append(known or clients.Api(cls, call, ""))
+    if not apis:
+        return []
+    annotated = any(a.cls.name == BATCH_API for a in index.annotations)
+    together = annotated or any(a.declared for a in apis)
+    keys = [f"client-file:{source.path}" if together else client_key(source, a) for a in apis]
+    groups: dict[str, ClientGroup] = {}
+    for key, api in zip(keys, apis, strict=True):
+        group = groups.get(key)
+        if group is None:
+            group = groups[key] = ClientGroup(key, [], [], api.created)
+        group.apis.append(api)
+    jobs = set(map(id, job_uses(source)))
+    for use in batch:
+        group = next(g for g in groups.values() if use.api in g.apis)
+        if id(use) in jobs:
+            group.uses.append(use)
+        elif use.call is not None and code_jobs.suspend_patch(source, use) is not None:
+            group.stops.append(use)
+    for group in groups.values():
+        group.anchor = _anchor(source, index, group)
+        try:
+            group.edits = _group_edits(source, index, group, batch, together)
+        except NotRewritable as exc:
+            group.reason = str(exc)
+    return list(groups.values())
 
 
-def _require_only_thin_jobs(source: PythonSource, index: clients.ClientIndex) -> None:
-    for use in index.uses:
+def _anchor(source: PythonSource, index: clients.ClientIndex, group: ClientGroup) -> cst.CSTNode:
+    """Where the group's fix is reported: its first construction here, else annotation,
+    else its first call (a client created in another module)."""
+    created = [c.func for c, cls in index.constructions if any(a.created is c for a in group.apis)]
+    if not created and any(a.declared for a in group.apis):
+        created = [a.node for a in index.annotations if a.cls.name == BATCH_API]
+    if not created:
+        created = [u.attribute.attr for u in group.uses]
+    return min(created, key=lambda n: source.span(n).start) if created else group.apis[0].created
+
+
+def _group_edits(
+    source: PythonSource,
+    index: clients.ClientIndex,
+    group: ClientGroup,
+    batch: list[clients.ApiUse],
+    together: bool,
+) -> list[Edit]:
+    for use in batch:
         # A Pod method on it is JP504's rewrite, waiting for this one.
         method = use.method
-        if use.api.cls.name == BATCH_API and not (
-            JOB_METHOD.match(method) or POD_METHOD.match(method)
-        ):
+        if use.api in group.apis and not (JOB_METHOD.match(method) or POD_METHOD.match(method)):
             raise NotRewritable(f"the BatchV1Api also calls `{method}`")
     for path in source.imports.values():
         if "batch_v1_api" in path.split(".")[:-1]:
             raise NotRewritable("BatchV1Api is imported from its own module")
+    if not source.planned:
+        _require_only_thin_jobs(source)
+    edits: list[Edit] = []
+    for call, cls in index.constructions:
+        if cls.name == BATCH_API and any(a.created is call for a in group.apis):
+            edits.append(_renamed(source, call.func))
+    if together:
+        for annotation in index.annotations:
+            if annotation.cls.name == BATCH_API:
+                edits.append(_renamed(source, annotation.node))
+    # A client another module of the tree creates converts there, with its unit.
+    if not edits and not any(a.site is not None for a in group.apis):
+        raise NotRewritable("the BatchV1Api is created in another file")
+    for use in group.uses:
+        span = source.span(use.attribute.attr)
+        edits.append(Edit(span.start, span.end, pod_method(use.method)))
+    return edits + import_edits(source, edits, {BATCH_API: CORE_API})
+
+
+def _require_only_thin_jobs(source: PythonSource) -> None:
+    """In a check of one file: the evidence that the client's Jobs are thin wrappers is the
+    Jobs the file builds. (A migration judges the Jobs a client creates across files.)"""
     jobs = [j for j in code_jobs.code_jobs(source) if j.library == "kubernetes"]
     for job in jobs:
         reasons = code_jobs.blockers(job)

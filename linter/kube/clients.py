@@ -81,6 +81,31 @@ class Api:
     origin: str
     # Known from an annotation only: created elsewhere (by the caller).
     declared: bool = False
+    # Where the client is created, as (path, offset), when another module of the scanned
+    # tree creates it: the calls here and that construction convert together.
+    site: tuple[str, int] | None = None
+    # The annotation that declares it (a parameter's, an attribute's, a return's).
+    declaration: cst.CSTNode | None = None
+
+
+@dataclass(frozen=True)
+class ImportedClient:
+    """What the scanned tree says of a name this module imports: a client it holds
+    (`value`), a function or method that returns one (`returns`), or a class whose instances
+    hold one in an attribute (`class`, with `member`). `attribute` is set when the module is
+    imported whole and the name is read off it (`k8s.batch_api()`)."""
+
+    local: str
+    kind: str
+    cls: str
+    origin: str
+    site: tuple[str, int]
+    attribute: str | None = None
+    # For `class`: what of an instance holds or hands out the client: an attribute
+    # (`attr`), a method's return (`returns`) or an overload's for `literal`.
+    member: str | None = None
+    member_kind: str = "attr"
+    literal: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,9 +136,15 @@ class ClientIndex:
     constructions: list[tuple[cst.Call, Symbol]] = field(default_factory=list)
     annotations: list[ApiAnnotation] = field(default_factory=list)
     uses: list[ApiUse] = field(default_factory=list)
+    # Every place a client is stored or returned, by key (what other modules import).
+    bindings: dict[_Key, Api] = field(default_factory=dict)
+    holders: dict[str, dict[_Member, Api]] = field(default_factory=dict)
 
 
 _Key = tuple[object, ...]
+# What an instance of a client-holding class has: ("attr" | "returns" | "overload", name,
+# the overload's literal argument).
+_Member = tuple[str, str, object]
 
 
 def client_index(source: PythonSource) -> ClientIndex:
@@ -123,17 +154,82 @@ def client_index(source: PythonSource) -> ClientIndex:
 
 def _build(source: PythonSource) -> ClientIndex:
     index = ClientIndex(source)
-    if source.module is None or not imports_any(source, CLIENT_LIBRARIES + OTHER_LIBRARIES):
+    seeded = source.imported_clients
+    if source.module is None or not (
+        seeded or imports_any(source, CLIENT_LIBRARIES + OTHER_LIBRARIES)
+    ):
         return index
     bindings: dict[_Key, Api] = {}
     assigned: set[_Key] = set()
+    holders: dict[str, dict[_Member, Api]] = {}
+    _seed(seeded, bindings, holders)
     for _ in range(_FIXPOINT_PASSES):
         before = len(bindings)
-        source.module.visit(_Binder(source, bindings, assigned))
+        own = _own_holders(bindings)
+        source.module.visit(_Binder(source, bindings, assigned, {**holders, **own}))
         if len(bindings) == before:
             break
     source.module.visit(_UseFinder(source, bindings, assigned, index))
+    index.bindings = bindings
+    index.holders = _own_holders(bindings)
     return index
+
+
+def _own_holders(bindings: dict[_Key, Api]) -> dict[str, dict[_Member, Api]]:
+    """The module's top-level classes whose instances keep a client in an attribute or
+    hand one out from a method (`kube.batches`, `kube.api("batch")`)."""
+    found: dict[str, dict[_Member, Api]] = {}
+    for key, api in bindings.items():
+        kind, inner = key[0], key
+        if kind in ("returns", "overload") and isinstance(key[1], tuple):
+            inner = key[1]
+        if inner[0] != "attr":
+            continue
+        owner = inner[1]
+        if isinstance(owner, tuple) and len(owner) == 1 and isinstance(owner[0], str):
+            member: _Member = (str(kind), str(inner[2]), key[2] if kind == "overload" else None)
+            found.setdefault(owner[0], {})[member] = api
+    return found
+
+
+def _member_binding(instance: _Key, member: _Member) -> _Key:
+    kind, name, literal = member
+    attribute: _Key = ("attr", instance, name)
+    if kind == "returns":
+        return ("returns", attribute)
+    if kind == "overload":
+        return ("overload", attribute, literal)
+    return attribute
+
+
+def _seed(
+    imported: Sequence[ImportedClient],
+    bindings: dict[_Key, Api],
+    holders: dict[str, dict[_Member, Api]],
+) -> None:
+    """Bindings for what this module imports from the scanned tree's other modules."""
+    for found in imported:
+        api = Api(
+            Symbol("kubernetes", found.cls, f"kubernetes.client.{found.cls}"),
+            cst.Call(func=cst.Name(found.cls)),
+            found.origin,
+            site=found.site,
+        )
+        name: _Key = ("name", (), found.local)
+        key = ("attr", name, found.attribute) if found.attribute is not None else name
+        if found.kind == "value":
+            bindings.setdefault(key, api)
+        elif found.kind == "returns":
+            bindings.setdefault(("returns", key), api)
+        elif found.kind == "class" and found.member is not None:
+            holder = found.local if found.attribute is None else f"{found.local}.{found.attribute}"
+            holders.setdefault(holder, {})[(found.member_kind, found.member, found.literal)] = api
+
+
+def class_members(index: ClientIndex) -> dict[str, dict[_Member, Api]]:
+    """`{class: {attribute: client}}` of the module's classes whose instances hold clients
+    (`self.batch = BatchV1Api()`): what another module reads off their instances."""
+    return index.holders
 
 
 def imports_any(source: PythonSource, libraries: Collection[str]) -> bool:
@@ -151,12 +247,18 @@ class _Scoped(cst.CSTVisitor):
     """Tracks the enclosing classes and functions, and resolves expressions to clients."""
 
     def __init__(
-        self, source: PythonSource, bindings: dict[_Key, Api], assigned: set[_Key]
+        self,
+        source: PythonSource,
+        bindings: dict[_Key, Api],
+        assigned: set[_Key],
+        holders: dict[str, dict[_Member, Api]] | None = None,
     ) -> None:
         super().__init__()
         self.source = source
         self.bindings = bindings
         self.assigned = assigned
+        # Classes (by the name this module calls them) whose instances hold clients.
+        self.holders = holders if holders is not None else {}
         self.frames: list[str] = []
         self.classes: list[tuple[str, ...]] = []
 
@@ -247,6 +349,9 @@ class _Scoped(cst.CSTVisitor):
                 found = self.bindings.get(("returns", key))
                 if found is not None:
                     return found
+                overloaded = self.bindings.get(("overload", key, _first_literal(node)))
+                if overloaded is not None:
+                    return overloaded
             return None
         for key in self.lookup_keys(node):
             found = self.bindings.get(key)
@@ -296,6 +401,7 @@ class _Binder(_Scoped):
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         super().visit_FunctionDef(node)
         decorators = {dotted_name(d.decorator) for d in node.decorators}
+        self._bind_return_annotation(node, decorators)
         if decorators & _PROPERTY_DECORATORS and self.classes:
             owner = tuple(self.frames[:-1])
             api = self.bindings.get(("returns", ("attr", owner, node.name.value)))
@@ -312,6 +418,13 @@ class _Binder(_Scoped):
         if key is None:
             return
         self.assigned.add(key)
+        # An instance of a class that keeps clients in attributes: `kube = KubeClient()`
+        # makes `kube.batches` that class's client.
+        constructed = value.expression if isinstance(value, cst.Await) else value
+        if isinstance(constructed, cst.Call):
+            holder = dotted_name(constructed.func)
+            for member, held in self.holders.get(holder or "", {}).items():
+                self.bindings.setdefault(_member_binding(key, member), held)
         if isinstance(value, cst.Dict):
             for element in value.elements:
                 if isinstance(element, cst.DictElement) and isinstance(
@@ -324,6 +437,55 @@ class _Binder(_Scoped):
         api = self.api_of(value)
         if api is not None:
             self.bindings.setdefault(key, api)
+
+    def _bind_return_annotation(self, node: cst.FunctionDef, decorators: set[str | None]) -> None:
+        """`def batch(self) -> BatchV1Api:` returns a client whatever its body does; an
+        `@overload` of it returns one for the literal argument it names
+        (`def _api(self, group: Literal["batch"]) -> BatchV1Api`)."""
+        if node.returns is None:
+            return
+        cls = _annotated_class(self.source, node.returns.annotation)
+        if cls is None:
+            return
+        outer = tuple(self.frames[:-1])
+        kind = "attr" if self.classes and self.classes[-1] == outer else "name"
+        key = (kind, outer, node.name.value)
+        api = _declared(self.source, cls, node.returns)
+        if decorators & _OVERLOAD_DECORATORS:
+            literal_value = _literal_parameter(node)
+            if literal_value is not None:
+                self.bindings.setdefault(("overload", key, literal_value), api)
+            return
+        self.bindings.setdefault(("returns", key), api)
+
+
+_OVERLOAD_DECORATORS = frozenset({"overload", "typing.overload", "typing_extensions.overload"})
+
+
+def _literal_parameter(function: cst.FunctionDef) -> str | None:
+    """The string of the first parameter annotated `Literal["…"]` (self and cls left out)."""
+    for param in function.params.params:
+        if param.name.value in ("self", "cls") or param.annotation is None:
+            continue
+        annotation = param.annotation.annotation
+        if (
+            isinstance(annotation, cst.Subscript)
+            and (dotted_name(annotation.value) or "").rsplit(".", 1)[-1] == "Literal"
+            and len(annotation.slice) == 1
+            and isinstance(annotation.slice[0].slice, cst.Index)
+            and isinstance(annotation.slice[0].slice.value, cst.SimpleString)
+        ):
+            value = annotation.slice[0].slice.value.evaluated_value
+            return value if isinstance(value, str) else None
+        return None
+    return None
+
+
+def _first_literal(call: cst.Call) -> str | None:
+    if call.args and isinstance(call.args[0].value, cst.SimpleString):
+        value = call.args[0].value.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
 
 
 class _UseFinder(_Scoped):
@@ -391,7 +553,7 @@ def _annotated_class(source: PythonSource, annotation: cst.BaseExpression) -> Sy
 def _declared(source: PythonSource, cls: Symbol, node: cst.CSTNode) -> Api:
     """A client known from an annotation only: it is created elsewhere (the caller)."""
     where = f"annotated `{cls.name}`{where_in(source, node)}"
-    return Api(cls, cst.Call(func=cst.Name(cls.name)), where, declared=True)
+    return Api(cls, cst.Call(func=cst.Name(cls.name)), where, declared=True, declaration=node)
 
 
 def where_in(source: PythonSource, node: cst.CSTNode) -> str:

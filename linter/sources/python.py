@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     import libcst as cst
     from libcst.metadata import CodeRange, MetadataWrapper, Scope
 
+    from linter.kube.clients import ImportedClient
+
 _T = TypeVar("_T")
 
 
@@ -31,6 +33,13 @@ class PythonSource:
     problems: list[SourceProblem] = field(default_factory=list)
     # Analyses several rules share (the client index), computed once per file.
     analyses: dict[str, object] = field(default_factory=dict)
+    # The file as findings name it, and what the migration plan knows of the names it
+    # imports from the scanned tree's other modules (nothing, in a per-file check).
+    path: str = ""
+    imported_clients: tuple[ImportedClient, ...] = ()
+    # Checked as part of a migration plan over a tree: what only the whole tree can decide
+    # (whether a client's Jobs are thin wrappers) is the plan's.
+    planned: bool = False
 
     def analysis(self, key: str, compute: Callable[[], _T]) -> _T:
         """An analysis several rules share (the client index, the Jobs built in the file),

@@ -1,0 +1,87 @@
+"""Which fixes of one file the plan lets through, pass after pass of the fix loop.
+
+The plan decides on the original text: this site (a Job, a client, a status read) belongs to
+a unit that converts, so the fixes of these rules found inside it apply; that one belongs to a
+unit that stays, so nothing inside it changes. The fix loop re-checks the file after every
+pass, and each pass moves text: the gate maps its sites through the edits of each pass, so a
+fix offered again in a later pass (after an overlapping one went first) is recognised as the
+same site's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+
+from linter.findings import Edit, Finding
+
+
+@dataclass
+class Site:
+    """A span of the file the plan has decided on, and the rules whose fixes may apply there."""
+
+    start: int
+    end: int
+    rules: frozenset[str]
+    # The unit's conversion is not whole unless a fix of one of `rules` applied here.
+    required: bool = True
+    applied: bool = False
+
+
+@dataclass
+class FileGate:
+    """The allowed sites of one file; `policy` says whether fixes of rules outside every
+    site (a TTL inserted into a Job that stays a Job) apply, `frozen` spans take none."""
+
+    sites: list[Site] = field(default_factory=list)
+    frozen: list[Site] = field(default_factory=list)
+    policy_rules: Collection[str] = ()
+
+    def allows(self, finding: Finding) -> bool:
+        span = finding.span
+        if any(s.start <= span.start and span.end <= s.end for s in self.frozen):
+            return False
+        if finding.rule_id in self.policy_rules:
+            return True
+        return self.site_of(finding) is not None
+
+    def site_of(self, finding: Finding) -> Site | None:
+        span = finding.span
+        for site in self.sites:
+            if finding.rule_id in site.rules and site.start <= span.start and span.end <= site.end:
+                return site
+        return None
+
+    def record(self, applied: Iterable[Finding]) -> None:
+        for finding in applied:
+            site = self.site_of(finding)
+            if site is not None:
+                site.applied = True
+
+    def advance(self, edits: Iterable[Edit]) -> None:
+        """Map every site through edits applied to the text the sites point into."""
+        ordered = sorted(edits, key=lambda e: (e.start, e.end))
+        for site in [*self.sites, *self.frozen]:
+            site.start = _mapped(site.start, ordered, left=True)
+            site.end = _mapped(site.end, ordered, left=False)
+
+    def missing(self) -> list[Site]:
+        return [s for s in self.sites if s.required and not s.applied]
+
+
+def _mapped(offset: int, edits: list[Edit], left: bool) -> int:
+    """Where `offset` lands once `edits` are applied. An offset inside a replaced span lands
+    at the replacement's start (a site's start) or end (a site's end), so the site keeps
+    what replaced its text."""
+    shift = 0
+    for edit in edits:
+        if edit.start >= offset and not (edit.start == edit.end == offset):
+            break
+        delta = len(edit.text) - (edit.end - edit.start)
+        if edit.end <= offset:
+            shift += delta
+        elif left:
+            return edit.start + shift
+        else:
+            return edit.start + shift + len(edit.text)
+    return offset + shift
