@@ -10,17 +10,19 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from linter.context import CheckContext
-from linter.findings import Violation
+from linter.findings import Fix, Violation
 from linter.kube.job_status import (
     CONDITION_TYPES,
     PHASE_OF,
     api_results,
     handles_jobs,
     handles_pods,
+    phase_rewrite,
     root_name,
     status_reads,
     write_targets,
 )
+from linter.levels import FixSafety
 from linter.sources.python import PythonSource
 
 TARGET = "python"
@@ -50,5 +52,13 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
         if roots is not None and (field in CONDITION_TYPES or root_name(node) not in roots):
             continue
         what = f"condition `{field}`" if field in CONDITION_TYPES else f"`status.{field}`"
-        args = {"what": what, "phase": PHASE_OF[field]}
-        yield Violation(source.span(node), args, obj=source.scope_of(node))
+        rewrite = phase_rewrite(source, node, field)
+        fix = None
+        if rewrite.edits:
+            fix = Fix(rewrite.edits, FixSafety.UNSAFE, rewrite.title)
+        args = {
+            "what": what,
+            "phase": PHASE_OF[field],
+            "note": f" (not rewritten: {rewrite.reason})" if rewrite.reason else "",
+        }
+        yield Violation(source.span(node), args, fix, obj=source.scope_of(node))
