@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from linter.engine import RuleSet
     from linter.findings import Finding
     from linter.fixes import PathFix
+    from linter.migration.plan import Migration
     from linter.options import Options
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
@@ -374,6 +375,35 @@ def _fix_run(
     ]
 
 
+def _planned_run(paths: Sequence[str], options: Options, write: bool) -> Migration:
+    """The migration plan over PATHS; an interrupted run says which files it wrote."""
+    from linter import run
+    from linter.migration.plan import migrate
+
+    run.tune_gc()
+    renames: tuple[dict[str, str], dict[str, str]] = ({}, {})
+    for rule in options.ruleset.rules:
+        if rule.check == "code_renamed_field":
+            params = rule.params()
+            renames = (dict(params.renames), dict(params.identifiers))
+    written: list[str] = []
+    try:
+        return migrate(
+            _inputs(paths, options),
+            options.ruleset,
+            write,
+            renames,
+            rename_public=options.config.rename_public,
+            on_written=written.append,
+        )
+    except KeyboardInterrupt:
+        if written:
+            click.echo(f"job2pod: interrupted; written: {', '.join(written)}", err=True)
+        else:
+            click.echo("job2pod: interrupted; no file was written", err=True)
+        raise
+
+
 def _echo_fix_notes(results: Sequence[tuple[str, PathFix]]) -> None:
     for path, outcome in results:
         if outcome.error:
@@ -414,7 +444,11 @@ def fix(
 
     options = _options(paths, config, select, ignore, fail_on=fail_on)
     rules = options.rules
-    results = _fix_run(paths, options, unsafe=unsafe_fixes, write=not diff)
+    if unsafe_fixes:
+        # Unsafe fixes are a migration's: they apply by the plan, unit by unit.
+        results = _planned_run(paths, options, write=not diff).outcomes
+    else:
+        results = _fix_run(paths, options, unsafe=False, write=not diff)
     changed = [o.fix for _, o in results if o.fix is not None and o.fix.changed]
     _echo_fix_notes(results)
     if diff:
@@ -464,11 +498,13 @@ def migrate(
     from linter.reporters.markdown import MigrationReport, render
 
     options = _options(paths, config, select, ignore, migrate=True, fail_on=fail_on)
-    results = _fix_run(paths, options, unsafe=True, write=not dry_run)
+    migration = _planned_run(paths, options, write=not dry_run)
+    results = migration.outcomes
+    _echo_fix_notes(results)
     if dry_run:
         changed = [o.fix for _, o in results if o.fix is not None and o.fix.changed]
         click.echo("".join(unified_diff(c) for c in changed), nl=False)
-    text = render(MigrationReport(results, dry_run=dry_run))
+    text = render(MigrationReport(migration, dry_run=dry_run))
     if report_path:
         Path(report_path).write_text(text, encoding="utf-8")
     else:

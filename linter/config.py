@@ -62,6 +62,12 @@ class Config:
         "Extra Python identifier renames (added to build_job → build_pod and friends).",
         factory=dict,
     )
+    rename_public: bool = param(
+        "Let `migrate` rename public functions and methods of a package (`create_job` of a "
+        "library's API), when every use it sees converts: callers outside the scanned paths "
+        "break.",
+        default=False,
+    )
     ttl_seconds_after_finished: int = param("TTL the JP202/JP508 fixes insert.", default=3600, ge=0)
     backoff_limit: int = param(
         "backoffLimit the JP203 fix inserts (6 is what Kubernetes uses when it is absent).",

@@ -110,6 +110,8 @@ def fix_text(
             if reason is not None:
                 result.rejected.append(Rejected(finding, reason))
                 rejected_keys.add(finding.fingerprint)
+                if gate is not None:
+                    gate.reject(finding, reason)
                 continue
             if any(_overlaps(e, t) for e in finding.fix.edits for t in taken):
                 continue  # the next pass re-checks and offers it again
@@ -123,6 +125,8 @@ def fix_text(
         for finding, reason in failed:
             result.rejected.append(Rejected(finding, reason))
             rejected_keys.add(finding.fingerprint)
+            if gate is not None:
+                gate.reject(finding, reason)
         applied = [f for f in chosen if f not in {f for f, _ in failed}]
         if not applied:
             continue

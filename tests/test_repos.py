@@ -1,6 +1,7 @@
 """Whole-repository migrations: `job2pod migrate` on a copy of fixtures/repos/<name>/before/
 gives after/ byte for byte, changes nothing on a second run, and reports what is listed in
-needs-human.txt (one expected substring of the report's "Needs a human" section a line)."""
+needs-human.txt (one expected substring of the report's "Needs a human" section a line) and
+units.txt (the same, for the verdicts of its "Units" and "Shared by the units" sections)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from linter.cli import cli
 
 REPOS = sorted(p for p in (FIXTURES / "repos").iterdir() if p.is_dir())
 NEEDS_A_HUMAN = "## Needs a human\n"
+UNITS = "## Units\n"
 
 
 def _files(root: Path) -> dict[str, bytes]:
@@ -46,6 +48,10 @@ def test_migrate_gives_after_and_reports_what_needs_a_human(
     wanted = (repo / "needs-human.txt").read_text(encoding="utf-8").splitlines()
     missing = [line for line in wanted if line.strip() and line not in needs_a_human]
     assert missing == [], f"not in the report's Needs a human section:\n{needs_a_human}"
+    verdicts = report.split(UNITS, 1)[1].split("\n## Rewritten\n", 1)[0]
+    wanted = (repo / "units.txt").read_text(encoding="utf-8").splitlines()
+    missing = [line for line in wanted if line.strip() and line not in verdicts]
+    assert missing == [], f"not in the report's units:\n{verdicts}"
 
     _migrate(tree, tmp_path / "second.md", monkeypatch)
     assert _files(tree) == migrated, "a second migrate changed files"

@@ -5,22 +5,17 @@ pipeline's `job_name` is its own business."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-import libcst as cst
-
 from linter.context import CheckContext
-from linter.findings import Edit, Fix, Span, Violation
-from linter.kube import clients
-from linter.kube.code_jobs import literal
+from linter.findings import Edit, Fix, Violation
+from linter.kube import clients, code_names
 from linter.levels import FixSafety
 from linter.settings import param
-from linter.sources.python import PythonSource, dotted_name, walk
+from linter.sources.python import PythonSource
 
 TARGET = "python"
-# Methods whose first argument is a key of the mapping they are called on.
-_KEY_METHODS = frozenset({"get", "pop", "setdefault"})
 
 
 @dataclass(frozen=True)
@@ -35,9 +30,17 @@ class Params:
 
 
 def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
-    if source.module is None or not clients.uses_kubernetes(source):
+    if source.module is None:
         return
-    for node, what, old, span in _occurrences(source, params.renames, params.identifiers):
+    renames = params.renames
+    if not clients.uses_kubernetes(source):
+        # In a migration, a module that imports no client may still call the controller's
+        # own functions (a CLI calling `build_job`): they rename with their definition.
+        if not source.planned:
+            return
+        renames = {}
+    for found in code_names.occurrences(source, renames, params.identifiers):
+        node, what, old, span = found.node, found.what, found.old, found.span
         new = params.identifiers.get(old) if what == "function" else params.renames.get(old)
         assert new is not None
         code = source.text[span.start : span.end]
@@ -45,91 +48,3 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
         fix = Fix((edit,), FixSafety.UNSAFE, f"Rename `{old}` to `{new}`")
         args = {"old": old, "new": new, "what": what}
         yield Violation(span, args, fix, source.scope_of(node))
-
-
-def _occurrences(
-    source: PythonSource, renames: Mapping[str, str], identifiers: Mapping[str, str]
-) -> Iterator[tuple[cst.CSTNode, str, str, Span]]:
-    """Field names where they are the Task's status (a key read from or written to
-    something called status, a dict under a "status" key or handed to a `*status*` call,
-    an attribute of a status), and the identifiers the file itself defines or imports
-    (functions and methods; `self.build_job` too, `glue.create_job` never)."""
-    assert source.module is not None
-    parents: dict[int, cst.CSTNode] = {}
-    defined: set[str] = set()
-    for node in walk(source.module):
-        for child in node.children:
-            parents[id(child)] = node
-        if isinstance(node, cst.FunctionDef):
-            defined.add(node.name.value)
-        elif isinstance(node, cst.ImportAlias):
-            bound = node.asname.name if node.asname is not None else node.name
-            if isinstance(bound, cst.Name):
-                defined.add(bound.value)
-    for node in walk(source.module):
-        if isinstance(node, cst.SimpleString):
-            value = node.evaluated_value
-            if isinstance(value, str) and value in renames and _status_key(node, parents):
-                yield node, "status key", value, source.span(node)
-        elif isinstance(node, cst.Attribute):
-            name = node.attr.value
-            if name in renames and _is_status(node.value):
-                yield node, "attribute", name, source.span(node.attr)
-            elif name in identifiers and name in defined and _is_self(node.value):
-                yield node, "function", name, source.span(node.attr)
-        elif isinstance(node, cst.Name) and node.value in identifiers and node.value in defined:
-            parent = parents.get(id(node))
-            if not (isinstance(parent, cst.Attribute) and parent.attr is node):
-                yield node, "function", node.value, source.span(node)
-
-
-def _status_key(node: cst.SimpleString, parents: Mapping[int, cst.CSTNode]) -> bool:
-    parent = parents.get(id(node))
-    if isinstance(parent, cst.Index):
-        subscript = parents.get(id(parents.get(id(parent))))
-        return isinstance(subscript, cst.Subscript) and _is_status(subscript.value)
-    if isinstance(parent, cst.Arg):
-        call = parents.get(id(parent))
-        return (
-            isinstance(call, cst.Call)
-            and isinstance(call.func, cst.Attribute)
-            and call.func.attr.value in _KEY_METHODS
-            and bool(call.args)
-            and call.args[0] is parent
-            and _is_status(call.func.value)
-        )
-    if isinstance(parent, cst.DictElement) and parent.key is node:
-        return _status_dict(parents.get(id(parent)), parents)
-    return False
-
-
-def _status_dict(node: cst.CSTNode | None, parents: Mapping[int, cst.CSTNode]) -> bool:
-    """A dict under a "status" key, or handed to a call whose name says status."""
-    parent = parents.get(id(node)) if node is not None else None
-    if isinstance(parent, cst.DictElement) and parent.value is node:
-        return literal(parent.key) == "status"
-    if isinstance(parent, cst.Arg):
-        call = parents.get(id(parent))
-        if isinstance(call, cst.Call):
-            func = call.func
-            name = func.attr.value if isinstance(func, cst.Attribute) else dotted_name(func)
-            return "status" in (name or "").lower()
-    return False
-
-
-def _is_status(node: cst.BaseExpression) -> bool:
-    """`status`, `task_status`, `x.status`, `x["status"]`, `x.get("status", {})`."""
-    if isinstance(node, cst.Name):
-        return "status" in node.value.lower()
-    if isinstance(node, cst.Attribute):
-        return "status" in node.attr.value.lower()
-    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
-        index = node.slice[0].slice
-        return isinstance(index, cst.Index) and literal(index.value) == "status"
-    if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.args:
-        return node.func.attr.value == "get" and literal(node.args[0].value) == "status"
-    return False
-
-
-def _is_self(node: cst.BaseExpression) -> bool:
-    return isinstance(node, cst.Name) and node.value in ("self", "cls")

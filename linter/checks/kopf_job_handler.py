@@ -24,7 +24,12 @@ class Params:
 
 
 def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
-    reads_in_file = [(source.span(node), f) for node, f in job_status.status_reads(source)]
+    # A read JP507 rewrites to the Pod phase goes with the handler; any other keeps it.
+    reads_in_file = [
+        (source.span(node), f)
+        for node, f in job_status.status_reads(source)
+        if not job_status.phase_rewrite(source, node, f).edits
+    ]
     for handler in kopf.job_handlers(source):
         # The body, and the decorator's own filters (`when=lambda status, **_: …`).
         spans = (source.span(handler.function), source.span(handler.decorator))
@@ -40,7 +45,10 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
         fix = None
         note = ""
         if reads:
-            note = f" (not rewritten: it reads Job status {', '.join(reads)}; map it to the Pod phase, see JP507)"
+            note = (
+                f" (not rewritten: it reads Job status {', '.join(reads)} that no Pod phase "
+                "says; see JP507)"
+            )
         else:
             edits = [e for e in (_pod_string(source, s) for s in handler.strings) if e]
             fix = Fix(tuple(edits), FixSafety.UNSAFE, 'Handle the Task\'s Pods: ("", "v1", "pods")')

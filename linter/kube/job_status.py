@@ -272,21 +272,27 @@ def _replaced(source: PythonSource, node: cst.CSTNode, text: str, field: str) ->
     return PhaseRewrite((Edit(span.start, span.end, text),), title=title)
 
 
+def _code(source: PythonSource, node: cst.CSTNode) -> str:
+    """The node's text with its parentheses (positions leave them out)."""
+    code = source.code(node)
+    return f"({code})" if getattr(node, "lpar", None) else code
+
+
 def _phase_expression(source: PythonSource, node: cst.CSTNode, field: str) -> str | None:
     """The read with `phase` in place of the field: `job.status.phase`,
     `status["phase"]`, `status.get("phase")` (a default argument dropped: a Pod always
     has a phase)."""
     if isinstance(node, cst.Attribute):
-        return f"{source.code(node.value)}.phase"
+        return f"{_code(source, node.value)}.phase"
     if isinstance(node, cst.Subscript):
         index = node.slice[0].slice
         assert isinstance(index, cst.Index)
         quote = source.code(index.value)[0] if source.code(index.value)[:1] in "'\"" else '"'
-        return f"{source.code(node.value)}[{quote}phase{quote}]"
+        return f"{_code(source, node.value)}[{quote}phase{quote}]"
     if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.args:
         key = source.code(node.args[0].value)
         quote = key[0] if key[:1] in "'\"" else '"'
-        return f"{source.code(node.func.value)}.get({quote}phase{quote})"
+        return f"{_code(source, node.func.value)}.get({quote}phase{quote})"
     return None
 
 
@@ -389,7 +395,7 @@ def _conditions_phase(source: PythonSource, iterated: cst.BaseExpression) -> str
     if isinstance(iterated, cst.BooleanOperation) and isinstance(iterated.operator, cst.Or):
         iterated = iterated.left
     if isinstance(iterated, cst.Attribute) and iterated.attr.value == "conditions":
-        return f"{source.code(iterated.value)}.phase"
+        return f"{_code(source, iterated.value)}.phase"
     if isinstance(iterated, cst.Subscript) or _is_get(iterated):
         path = _key_of(iterated)
         if path == "conditions":

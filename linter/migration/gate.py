@@ -12,8 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from linter.findings import Edit, Finding
+
+if TYPE_CHECKING:
+    from linter.fixes import FileFix
 
 
 @dataclass
@@ -25,7 +29,16 @@ class Site:
     rules: frozenset[str]
     # The unit's conversion is not whole unless a fix of one of `rules` applied here.
     required: bool = True
-    applied: bool = False
+    # Where the site started in the original text: how the plan knows it again.
+    origin: int = -1
+    # Why a fix here was refused (it would not parse, cut a template …), if one was.
+    failed: str | None = None
+    # The titles of the fixes applied here, for the report.
+    applied: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.origin < 0:
+            self.origin = self.start
 
 
 @dataclass
@@ -55,8 +68,13 @@ class FileGate:
     def record(self, applied: Iterable[Finding]) -> None:
         for finding in applied:
             site = self.site_of(finding)
-            if site is not None:
-                site.applied = True
+            if site is not None and finding.fix is not None:
+                site.applied.append(f"{finding.rule_id} {finding.fix.title}")
+
+    def reject(self, finding: Finding, reason: str) -> None:
+        site = self.site_of(finding)
+        if site is not None and site.failed is None:
+            site.failed = reason
 
     def advance(self, edits: Iterable[Edit]) -> None:
         """Map every site through edits applied to the text the sites point into."""
@@ -65,8 +83,20 @@ class FileGate:
             site.start = _mapped(site.start, ordered, left=True)
             site.end = _mapped(site.end, ordered, left=False)
 
-    def missing(self) -> list[Site]:
-        return [s for s in self.sites if s.required and not s.applied]
+    def incomplete(self, result: FileFix) -> list[tuple[Site, str]]:
+        """The required sites whose fix was refused, or whose finding is still there once
+        the file is fixed: the conversion they belong to is not whole."""
+        found = []
+        for site in self.sites:
+            if not site.required:
+                continue
+            if site.failed is not None:
+                found.append((site, site.failed))
+                continue
+            left = next((f for f in result.remaining if self.site_of(f) is site), None)
+            if left is not None:
+                found.append((site, f"{left.rule_id} is still reported there: {left.message}"))
+        return found
 
 
 def _mapped(offset: int, edits: list[Edit], left: bool) -> int:

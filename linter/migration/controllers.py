@@ -1,0 +1,612 @@
+"""The Python side of the inventory: what one controller module contributes to the plan.
+
+The Jobs it builds, the BatchV1Api clients and the calls on them, the stops, the status
+reads, the selectors and the kopf handlers on Jobs, each a member tied to the others by
+what the code passes around: the Job that a create call sends (followed through locals, the
+returns of functions here or in other modules of the tree, and the arguments of this
+module's own callers), the client a call is made on, and the function it sits in. A status
+read or a selector that nothing ties to one path is tied to all of the module's: the careful
+reading of what cannot be told apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from linter.findings import Finding
+from linter.kube import batch_api, clients, code_jobs, code_names, job_status, kopf
+from linter.migration.manifests import Occurrence
+from linter.migration.tree import TreeFacts
+from linter.migration.units import Member, Place
+from linter.sources import python_flow
+from linter.sources.python import PythonSource, walk
+
+# Calls that change a Job in place: a Pod's spec cannot change, so nothing maps them.
+_CHANGES = ("replace_namespaced_job", "patch_namespaced_job", "replace_namespaced_job_status")
+_CREATES = ("create_namespaced_job",)
+_BODY_POSITION = 1
+_MAX_DEPTH = 4
+NOT_REWRITTEN = "(not rewritten: "
+
+
+@dataclass(frozen=True)
+class NameUse:
+    """An identifier of the rename map (`build_job`) where this module defines, imports or
+    calls it, with the JP505 fix that renames it (or none)."""
+
+    name: str
+    place: Place
+    defines: bool
+    fixable: bool
+    # The definition this use resolves to: (module, qualname) in the tree, None if unknown.
+    target: tuple[str, str] | None
+    # The module is a package's public API (not a script or a controller entry point).
+    public: bool
+    links: tuple[str, ...] = ()
+
+
+@dataclass
+class Handler:
+    """A kopf handler on Jobs, to be tied to the Jobs it watches across the tree."""
+
+    member: Member
+    labels: tuple[str, ...]
+    root: str
+
+
+@dataclass
+class Producer:
+    member: Member
+    labels: tuple[str, ...]
+    root: str
+
+
+@dataclass
+class ControllerFacts:
+    path: str
+    module: str
+    members: list[Member] = field(default_factory=list)
+    occurrences: list[Occurrence] = field(default_factory=list)
+    names: list[NameUse] = field(default_factory=list)
+    handlers: list[Handler] = field(default_factory=list)
+    producers: list[Producer] = field(default_factory=list)
+    # Members whose Job comes from a function that another module returns: each key must
+    # be a Job some module of the tree builds.
+    pending: list[tuple[Member, str]] = field(default_factory=list)
+
+
+def root_of(module: str, path: str) -> str:
+    """The package a module belongs to, or the directory of a script: what one operator
+    or controller process is made of, as far as the tree tells."""
+    if "." in module:
+        return module.split(".")[0]
+    return path.rsplit("/", 1)[0] if "/" in path else "."
+
+
+def job_key(path: str, start: int) -> str:
+    return f"code-job:{path}:{start}"
+
+
+def returns_key(module: str, qualname: str) -> str:
+    return f"returns:{module}:{qualname}"
+
+
+def index(
+    path: str,
+    source: PythonSource,
+    findings: Sequence[Finding],
+    tree: TreeFacts,
+    renames: tuple[Mapping[str, str], Mapping[str, str]],
+) -> ControllerFacts:
+    """`renames`: the field and identifier rename maps of the run (JP505's params)."""
+    info = tree.by_path.get(path)
+    module = info.name if info is not None else path
+    facts = ControllerFacts(path, module)
+    if source.module is None:
+        return facts
+    reader = _Reader(path, module, source, findings, tree, facts, renames)
+    reader.read()
+    return facts
+
+
+class _Reader:
+    def __init__(
+        self,
+        path: str,
+        module: str,
+        source: PythonSource,
+        findings: Sequence[Finding],
+        tree: TreeFacts,
+        facts: ControllerFacts,
+        renames: tuple[Mapping[str, str], Mapping[str, str]],
+    ) -> None:
+        self.renames = renames
+        self.path = path
+        self.module = module
+        self.source = source
+        self.findings = findings
+        self.tree = tree
+        self.facts = facts
+        info = tree.by_path.get(path)
+        self.imported = {i.local: i for i in info.imports} if info is not None else {}
+        self.jobs = {id(j.node): j for j in code_jobs.code_jobs(source)}
+        self.functions = _functions(source)
+
+    # -- places and findings ------------------------------------------------------------
+
+    def place(self, node: cst.CSTNode) -> Place:
+        span = self.source.span(node)
+        return Place(self.path, span.start, span.end, self.source.line(node))
+
+    def finding(self, rule: str, node: cst.CSTNode) -> Finding | None:
+        span = self.source.span(node)
+        for found in self.findings:
+            if found.rule_id == rule and span.start <= found.span.start < span.end:
+                return found
+        return None
+
+    def context(self, node: cst.CSTNode) -> tuple[str, ...]:
+        function = python_flow.enclosing_function(self.source, node)
+        if function is None:
+            return (f"module:{self.path}",)
+        return (f"fn:{self.path}:{self.functions.get(id(function), function.name.value)}",)
+
+    # -- the members --------------------------------------------------------------------
+
+    def read(self) -> None:
+        self._producers()
+        self._clients()
+        self._status_reads()
+        self._handlers()
+        self._selectors()
+        self._names()
+        self._tie_orphans()
+
+    def _producers(self) -> None:
+        returned = self._returned_jobs()
+        for job in self.jobs.values():
+            if job.library == "kubernetes" and job.in_cronjob:
+                continue
+            key = job_key(self.path, self.source.span(job.node).start)
+            links = (key, *self.context(job.node), *returned.get(key, ()))
+            rule = "JP503" if job.is_dict else "JP502"
+            reasons = code_jobs.blockers(job)
+            blocker = f"stays a Job: {'; '.join(reasons)}" if reasons else None
+            if blocker is None:
+                found = self.finding(rule, _head(job))
+                if found is None or found.fix is None:
+                    blocker = _reason(found, "its rewrite to a Pod is not selected")
+            member = Member(
+                "job",
+                self.place(job.node),
+                f"{_described(job)}{clients.where_in(self.source, job.node)}",
+                links,
+                rules=frozenset({rule}),
+                blocker=blocker,
+                producer=not reasons,
+            )
+            self.facts.members.append(member)
+            self.facts.producers.append(
+                Producer(member, _job_labels(self.source, job), self._root())
+            )
+
+    def _returned_jobs(self) -> dict[str, list[str]]:
+        """job key → the `returns:` keys of the functions that hand that Job out."""
+        found: dict[str, list[str]] = {}
+        for function in (n for n in walk(self.source.module) if isinstance(n, cst.FunctionDef)):  # type: ignore[arg-type]
+            qualname = self.functions[id(function)]
+            for value in python_flow.returned_values(function):
+                for key in self.trace(value, 0) or ():
+                    if key.startswith("code-job:"):
+                        found.setdefault(key, []).append(returns_key(self.module, qualname))
+        return found
+
+    def _clients(self) -> None:
+        for group in batch_api.client_groups(self.source):
+            keys = tuple(
+                dict.fromkeys(
+                    [group.key, *(batch_api.client_key(self.source, a) for a in group.apis)]
+                )
+            )
+            if not group.uses and not group.stops:
+                continue
+            found = self.finding("JP501", group.anchor)
+            blocker = group.reason
+            if blocker is None and (found is None or found.fix is None):
+                blocker = "its rewrite to CoreV1Api is not selected"
+            self.facts.members.append(
+                Member(
+                    "client",
+                    self.place(group.anchor),
+                    f"the BatchV1Api `{clients.short_code(self.source.code(group.anchor))}`"
+                    f"{clients.where_in(self.source, group.anchor)}",
+                    keys,
+                    rules=frozenset({"JP501"}),
+                    blocker=blocker,
+                )
+            )
+            for use in group.uses:
+                self._call(use, keys)
+            for use in group.stops:
+                stop = self.finding("JP504", use.attribute.attr)
+                self.facts.members.append(
+                    Member(
+                        "stop",
+                        self.place(use.attribute),
+                        f"the suspend patch `{use.method}`{clients.where_in(self.source, use.attribute)}",
+                        (*keys, *self.context(use.attribute)),
+                        rules=frozenset({"JP504"}),
+                        blocker=None
+                        if stop is not None and stop.fix
+                        else _reason(stop, "no rewrite"),
+                    )
+                )
+
+    def _call(self, use: clients.ApiUse, keys: tuple[str, ...]) -> None:
+        method = use.method
+        where = clients.where_in(self.source, use.attribute)
+        blocker = None
+        links: list[str] = [*keys, *self.context(use.attribute)]
+        member = Member("call", self.place(use.attribute), f"`{method}`{where}", (), required=False)
+        if method.startswith(_CHANGES) and not _metadata_only(self.source, use):
+            blocker = f"`{method}` changes the Job in place: a Pod's spec cannot change that way"
+        elif method.startswith(_CREATES):
+            body = _body(use)
+            traced = self.trace(body, 0) if body is not None else None
+            if not traced:
+                blocker = (
+                    f"`{method}`{where} creates a Job built where job2pod cannot follow it "
+                    "(a parameter from outside, another library)"
+                )
+            else:
+                links.extend(traced)
+                for key in traced:
+                    if key.startswith("returns:") and not key.startswith(f"returns:{self.module}:"):
+                        self.facts.pending.append((member, key))
+        member.links = tuple(dict.fromkeys(links))
+        member.blocker = blocker
+        self.facts.members.append(member)
+
+    def _status_reads(self) -> None:
+        for node, read in job_status.status_reads(self.source):
+            found = self.finding("JP507", node)
+            if found is None:
+                continue  # a write, or a read the rule leaves alone here
+            self.facts.members.append(
+                Member(
+                    "status-read",
+                    self.place(node),
+                    f"the read of the Job's `{read}`{clients.where_in(self.source, node)}",
+                    self.context(node),
+                    rules=frozenset({"JP507"}),
+                    blocker=None if found.fix else _reason(found, "no Pod phase says the same"),
+                )
+            )
+
+    def _handlers(self) -> None:
+        for handler in kopf.job_handlers(self.source):
+            found = self.finding("JP506", handler.decorator)
+            member = Member(
+                "handler",
+                self.place(handler.decorator),
+                f"the kopf handler `{handler.function.name.value}` on Jobs",
+                self.context(handler.function.body),
+                rules=frozenset({"JP506"}),
+                blocker=None if found is not None and found.fix else _reason(found, "no rewrite"),
+            )
+            self.facts.members.append(member)
+            labels = _handler_labels(self.source, handler.decorator)
+            self.facts.handlers.append(Handler(member, labels, self._root()))
+
+    def _selectors(self) -> None:
+        for found in self.findings:
+            if found.rule_id != "JP207":
+                continue
+            node = _node_at(self.source, found.span.start, found.span.end)
+            context = self.context(node) if node is not None else (f"module:{self.path}",)
+            self.facts.members.append(
+                Member(
+                    "selector",
+                    Place(self.path, found.span.start, found.span.end, found.start.line),
+                    f"the selector {found.message.split(' selects')[0]}",
+                    context,
+                    rules=frozenset({"JP207"}),
+                    blocker=None if found.fix else f"{found.message}",
+                )
+            )
+
+    def _names(self) -> None:
+        public = _is_public_module(self.path, self.source)
+        for found in code_names.occurrences(self.source, *self.renames):
+            finding = self.finding("JP505", found.node)
+            fixable = finding is not None and finding.fix is not None
+            place = Place(self.path, found.span.start, found.span.end, self.source.line(found.node))
+            links = self.context(found.node)
+            if found.what == "function":
+                self.facts.names.append(
+                    NameUse(
+                        found.old,
+                        place,
+                        found.writes,
+                        fixable,
+                        self._definition(found),
+                        public and not found.old.startswith("_"),
+                        links,
+                    )
+                )
+            else:
+                self.facts.occurrences.append(
+                    Occurrence(found.old, place, "JP505", fixable, found.writes, links)
+                )
+
+    def _definition(self, found: code_names.NameOccurrence) -> tuple[str, str] | None:
+        node = found.node
+        if found.writes:
+            function = self.source.parents.get(node)
+            if isinstance(function, cst.FunctionDef):
+                return self.module, self.functions[id(function)]
+        imported = self.imported.get(found.old)
+        if imported is not None and imported.name is not None:
+            return imported.module, imported.name
+        for qualname in self.functions.values():
+            if qualname.rsplit(".", 1)[-1] == found.old:
+                return self.module, qualname
+        return None
+
+    def _tie_orphans(self) -> None:
+        """A read or selector alone in its function could be any path's: it is tied to
+        every path of the module."""
+        counts: dict[str, int] = {}
+        for member in self.facts.members:
+            for key in member.links:
+                counts[key] = counts.get(key, 0) + 1
+        module_key = f"module:{self.path}"
+        orphans = [
+            m
+            for m in self.facts.members
+            if m.kind in ("status-read", "selector")
+            and all(counts.get(k, 0) <= 1 or k == module_key for k in m.links)
+        ]
+        if not orphans and not any(module_key in m.links for m in self.facts.members):
+            return
+        for member in self.facts.members:
+            if module_key not in member.links:
+                member.links = (*member.links, module_key)
+
+    def _root(self) -> str:
+        return root_of(self.module, self.path)
+
+    # -- following a Job ------------------------------------------------------------------
+
+    def trace(self, node: cst.BaseExpression | None, depth: int) -> set[str] | None:
+        """The Jobs `node` evaluates to, as keys: built here (`code-job:`), or returned by
+        a function of another module (`returns:`); None when it cannot be followed."""
+        if node is None or depth > _MAX_DEPTH:
+            return None
+        value = python_flow.value_of(self.source, node)
+        if isinstance(value, cst.Await):
+            value = value.expression
+        job = self.jobs.get(id(value))
+        if job is not None:
+            return {job_key(self.path, self.source.span(job.node).start)}
+        if isinstance(value, cst.Call):
+            return self._returned(value, depth)
+        if isinstance(value, cst.Name):
+            return self._argument(value, depth)
+        return None
+
+    def _returned(self, call: cst.Call, depth: int) -> set[str] | None:
+        func = call.func
+        local = self._local_function(func)
+        if local is not None:
+            found: set[str] = set()
+            for value in python_flow.returned_values(local):
+                keys = self.trace(value, depth + 1)
+                if keys is None:
+                    return None
+                found |= keys
+            return found or None
+        if isinstance(func, cst.Name) and func.value in self.imported:
+            imported = self.imported[func.value]
+            if imported.name is not None:
+                return {returns_key(imported.module, imported.name)}
+        if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name):
+            whole = self.imported.get(func.value.value)
+            if whole is not None and whole.name is None:
+                return {returns_key(whole.module, func.attr.value)}
+        return None
+
+    def _local_function(self, func: cst.BaseExpression) -> cst.FunctionDef | None:
+        """The function of this module a call names: `build_job(…)` or `self.build_job(…)`."""
+        if isinstance(func, cst.Name):
+            name = func.value
+            wanted = name
+        elif (
+            isinstance(func, cst.Attribute)
+            and isinstance(func.value, cst.Name)
+            and func.value.value in ("self", "cls")
+        ):
+            owner = python_flow.enclosing_function(self.source, func)
+            qualname = self.functions.get(id(owner)) if owner is not None else None
+            if qualname is None or "." not in qualname:
+                return None
+            wanted = f"{qualname.rsplit('.', 1)[0]}.{func.attr.value}"
+        else:
+            return None
+        for node in walk(self.source.module):  # type: ignore[arg-type]
+            if isinstance(node, cst.FunctionDef) and self.functions.get(id(node)) == wanted:
+                return node
+        return None
+
+    def _argument(self, name: cst.Name, depth: int) -> set[str] | None:
+        """A parameter: what this module's callers of the function pass for it."""
+        function = python_flow.enclosing_function(self.source, name)
+        if function is None:
+            return None
+        params = [p.name.value for p in function.params.params]
+        if name.value not in params:
+            return None
+        position = params.index(name.value)
+        qualname = self.functions[id(function)]
+        method = "." in qualname
+        found: set[str] = set()
+        callers = 0
+        for call in (n for n in walk(self.source.module) if isinstance(n, cst.Call)):  # type: ignore[arg-type]
+            if self._local_function(call.func) is not function:
+                continue
+            callers += 1
+            argument = _argument_at(call, name.value, position - (1 if method else 0))
+            keys = self.trace(argument, depth + 1)
+            if keys is None:
+                return None
+            found |= keys
+        return found if callers else None
+
+
+def _functions(source: PythonSource) -> dict[int, str]:
+    """Every function of the module by id, with its qualified name (`Runner.start`)."""
+    found: dict[int, str] = {}
+
+    def visit(node: cst.CSTNode, outer: str) -> None:
+        for child in node.children:
+            if isinstance(child, (cst.FunctionDef, cst.ClassDef)):
+                name = f"{outer}.{child.name.value}" if outer else child.name.value
+                if isinstance(child, cst.FunctionDef):
+                    found[id(child)] = name
+                visit(child, name)
+            else:
+                visit(child, outer)
+
+    assert source.module is not None
+    visit(source.module, "")
+    return found
+
+
+def _head(job: code_jobs.CodeJob) -> cst.CSTNode:
+    if isinstance(job.node, cst.Call):
+        return job.node.func
+    return job.fields.members["kind"][0] if "kind" in job.fields.members else job.node
+
+
+def _described(job: code_jobs.CodeJob) -> str:
+    if job.is_dict:
+        return "the Job manifest built"
+    if job.library != "kubernetes":
+        return f"the {job.library} Job built"
+    return f"the `{job.model}` built"
+
+
+def _reason(found: Finding | None, default: str) -> str:
+    if found is None:
+        return default
+    message = found.message
+    if NOT_REWRITTEN in message:
+        return message.split(NOT_REWRITTEN, 1)[1].rstrip(")")
+    return default
+
+
+def _body(use: clients.ApiUse) -> cst.BaseExpression | None:
+    if use.call is None:
+        return None
+    for arg in use.call.args:
+        if arg.keyword is not None and arg.keyword.value == "body":
+            return arg.value
+    positional = [a for a in use.call.args if a.keyword is None and not a.star]
+    return positional[_BODY_POSITION].value if len(positional) > _BODY_POSITION else None
+
+
+def _metadata_only(source: PythonSource, use: clients.ApiUse) -> bool:
+    """A patch of the Job's labels or annotations only: a Pod takes that one too."""
+    body = python_flow.value_of(source, _patch_body(use)) if use.call is not None else None
+    if not isinstance(body, cst.Dict):
+        return False
+    keys = code_jobs.fields_of(body)
+    return not keys.dynamic and set(keys.members) == {"metadata"}
+
+
+def _patch_body(use: clients.ApiUse) -> cst.BaseExpression:
+    assert use.call is not None
+    body = code_jobs.patch_body(use.call)
+    return body if body is not None else cst.Name("None")
+
+
+def _argument_at(call: cst.Call, keyword: str, position: int) -> cst.BaseExpression | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == keyword:
+            return arg.value
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    return positional[position].value if 0 <= position < len(positional) else None
+
+
+def _job_labels(source: PythonSource, job: code_jobs.CodeJob) -> tuple[str, ...]:
+    """The label keys of the Job and of its pod template, as written (a literal, or a
+    constant's name): a kopf handler on Jobs filters on the Job's, and once the Job is a
+    Pod, the Pod carries both."""
+    found: list[str] = []
+    for fields in (job.fields, job.template):
+        metadata = fields.value("metadata") if fields is not None else None
+        metadata = python_flow.value_of(source, metadata) if metadata is not None else None
+        if not isinstance(metadata, (cst.Call, cst.Dict)):
+            continue
+        labels = code_jobs.fields_of(metadata).value("labels")
+        labels = python_flow.value_of(source, labels) if labels is not None else None
+        if isinstance(labels, cst.Dict):
+            found.extend(
+                _label_key(source, e.key) for e in labels.elements if isinstance(e, cst.DictElement)
+            )
+    return tuple(dict.fromkeys(found))
+
+
+def _handler_labels(source: PythonSource, decorator: cst.Call) -> tuple[str, ...]:
+    for arg in decorator.args:
+        if arg.keyword is not None and arg.keyword.value == "labels":
+            value = python_flow.value_of(source, arg.value)
+            if isinstance(value, cst.Dict):
+                return tuple(
+                    _label_key(source, e.key)
+                    for e in value.elements
+                    if isinstance(e, cst.DictElement)
+                )
+    return ()
+
+
+def _label_key(source: PythonSource, node: cst.BaseExpression) -> str:
+    literal = code_jobs.literal(python_flow.value_of(source, node))
+    return literal if isinstance(literal, str) else source.code(node)
+
+
+def _node_at(source: PythonSource, start: int, end: int) -> cst.CSTNode | None:
+    assert source.module is not None
+    best: cst.CSTNode | None = None
+    for node in walk(source.module):
+        try:
+            span = source.span(node)
+        except KeyError:
+            continue
+        if span.start <= start and end <= span.end:
+            best = node
+    return best
+
+
+def _is_public_module(path: str, source: PythonSource) -> bool:
+    """A module of a package (an `__init__.py` beside it) that is no entry point: no
+    `if __name__ == "__main__":`, no `__main__.py`, no kopf handlers. Its names are an API
+    that callers outside the tree may import."""
+    import os
+
+    directory, filename = os.path.split(path)
+    if filename == "__main__.py" or not os.path.isfile(
+        os.path.join(directory or ".", "__init__.py")
+    ):
+        return False
+    if "__main__" in source.text and "__name__" in source.text:
+        return False
+    return not clients.imports_any(source, ("kopf",))
+
+
+def all_members(facts: Sequence[ControllerFacts]) -> Iterator[Member]:
+    for module in facts:
+        yield from module.members
