@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from linter.context import CheckContext
-from linter.findings import Violation
+from linter.findings import Edit, Fix, Violation
 from linter.kube import extract
 from linter.kube.job_features import is_thin_wrapper
+from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources import nodes
 from linter.sources.nodes import Node
@@ -99,7 +100,50 @@ def check_python(source: PythonSource, params: Params, ctx: CheckContext) -> Ite
             continue
         if job_label(label):
             args = {"field": field, "label": label, "effect": _effect(field, negative)}
-            yield Violation(source.span(node), args, obj=source.scope_of(node))
+            fix = _by_name(source, node, field, label, negative)
+            yield Violation(source.span(node), args, fix, obj=source.scope_of(node))
+
+
+# The Job controller's labels whose value is the Job's name (Job API reference, "Pod
+# selector": `batch.kubernetes.io/job-name`, and `job-name` kept for compatibility).
+_NAME_LABELS = frozenset({"job-name", "batch.kubernetes.io/job-name"})
+
+
+def _by_name(
+    source: PythonSource, node: cst.CSTNode, field: str, label: str, negative: bool
+) -> Fix | None:
+    """`label_selector=f"job-name={name}"` selects the Pods of the Job called `name`; once
+    the Task creates the Pod itself, the Pod has that name: `field_selector=
+    f"metadata.name={name}"` (every kind serves the metadata.name field selector) selects
+    the same Pod. Only a selector that is that one requirement, on a call that sets no
+    field selector of its own, is rewritten."""
+    import libcst as cst
+
+    if field != "label_selector" or label not in _NAME_LABELS or negative:
+        return None
+    if not isinstance(node, (cst.SimpleString, cst.FormattedString)):
+        return None
+    requirements = list(extract.selector_requirements(_static_text(node)))
+    static = _static_text(node)
+    if len(requirements) != 1 or "," in static or "!=" in static or not static.startswith(label):
+        return None
+    arg = source.parents.get(node)
+    call = source.parents.get(arg) if isinstance(arg, cst.Arg) else None
+    if not isinstance(arg, cst.Arg) or arg.keyword is None or not isinstance(call, cst.Call):
+        return None
+    if any(a.keyword is not None and a.keyword.value == "field_selector" for a in call.args):
+        return None
+    keyword = source.span(arg.keyword)
+    text = source.code(node)
+    at = text.find(label)
+    if at < 0:
+        return None
+    start = source.span(node).start + at
+    edits = (
+        Edit(keyword.start, keyword.end, "field_selector"),
+        Edit(start, start + len(label), "metadata.name"),
+    )
+    return Fix(edits, FixSafety.UNSAFE, "Select the Task's Pod by its name: `metadata.name`")
 
 
 def _code_selectors(source: PythonSource) -> Iterator[tuple[cst.CSTNode, str, str, bool]]:

@@ -49,6 +49,7 @@ def occurrences(
             bound = node.asname.name if node.asname is not None else node.name
             if isinstance(bound, cst.Name):
                 defined.add(bound.value)
+    exported = _all_entries(source.module)
     for node in walk(source.module):
         if isinstance(node, cst.SimpleString):
             value = node.evaluated_value
@@ -56,6 +57,8 @@ def occurrences(
                 yield NameOccurrence(
                     node, "status key", value, source.span(node), _writes_key(node, parents)
                 )
+            elif id(node) in exported and value in identifiers and value in defined:
+                yield NameOccurrence(node, "function", str(value), source.span(node), False)
         elif isinstance(node, cst.Attribute):
             name = node.attr.value
             if name in renames and _is_status(node.value):
@@ -138,3 +141,56 @@ def _assigned(node: cst.CSTNode, parents: Mapping[int, cst.CSTNode]) -> bool:
     return isinstance(holder, cst.AssignTarget) or (
         isinstance(holder, (cst.AnnAssign, cst.AugAssign)) and holder.target is node
     )
+
+
+def _all_entries(module: cst.Module) -> set[int]:
+    """The strings of a module-level `__all__ = [...]` (or `+= (...)`): names the module
+    exports, renamed with their definition."""
+    found: set[int] = set()
+    for statement in module.body:
+        if not isinstance(statement, cst.SimpleStatementLine):
+            continue
+        for small in statement.body:
+            if isinstance(small, cst.Assign):
+                targets = [t.target for t in small.targets]
+            elif isinstance(small, cst.AugAssign):
+                targets = [small.target]
+            else:
+                continue
+            named = any(isinstance(t, cst.Name) and t.value == "__all__" for t in targets)
+            if named and isinstance(small.value, (cst.List, cst.Tuple)):
+                found.update(
+                    id(e.value)
+                    for e in small.value.elements
+                    if isinstance(e.value, cst.SimpleString)
+                )
+    return found
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A use of a renamed identifier that a rename cannot follow: an attribute of some
+    object job2pod cannot type (`runner.build_job()`), or the name in a string
+    (`getattr(self, "build_job")`, a kopf handler id)."""
+
+    node: cst.CSTNode
+    name: str
+    how: str
+
+
+def references(source: PythonSource, identifiers: Mapping[str, str]) -> Iterator[Reference]:
+    assert source.module is not None
+    exported = _all_entries(source.module)
+    for node in walk(source.module):
+        if isinstance(node, cst.Attribute) and node.attr.value in identifiers:
+            if not _is_self(node.value):
+                yield Reference(
+                    node,
+                    node.attr.value,
+                    f"`{dotted_name(node) or node.attr.value}` calls a `{node.attr.value}` of an "
+                    "object job2pod cannot tell the class of",
+                )
+        elif isinstance(node, cst.SimpleString) and id(node) not in exported:
+            value = node.evaluated_value
+            if isinstance(value, str) and value in identifiers:
+                yield Reference(node, value, f"the string {node.value} names `{value}`")

@@ -46,6 +46,8 @@ class NameUse:
     # The module is a package's public API (not a script or a controller entry point).
     public: bool
     links: tuple[str, ...] = ()
+    # Why a rename cannot follow this use (a string, an attribute of an unknown object).
+    why: str | None = None
 
 
 @dataclass
@@ -333,7 +335,7 @@ class _Reader:
                         found.writes,
                         fixable,
                         self._definition(found),
-                        public and not found.old.startswith("_"),
+                        public and not _private(self._definition(found), found.old),
                         links,
                     )
                 )
@@ -341,6 +343,13 @@ class _Reader:
                 self.facts.occurrences.append(
                     Occurrence(found.old, place, "JP505", fixable, found.writes, links)
                 )
+        for reference in code_names.references(self.source, self.renames[1]):
+            node = reference.node
+            span = self.source.span(node)
+            place = Place(self.path, span.start, span.end, self.source.line(node))
+            self.facts.names.append(
+                NameUse(reference.name, place, False, False, None, False, why=reference.how)
+            )
 
     def _definition(self, found: code_names.NameOccurrence) -> tuple[str, str] | None:
         node = found.node
@@ -589,6 +598,12 @@ def _node_at(source: PythonSource, start: int, end: int) -> cst.CSTNode | None:
         if span.start <= start and end <= span.end:
             best = node
     return best
+
+
+def _private(definition: tuple[str, str] | None, name: str) -> bool:
+    """A name with a leading underscore, or a method of such a class."""
+    qualname = definition[1] if definition is not None else name
+    return any(part.startswith("_") for part in qualname.split("."))
 
 
 def _is_public_module(path: str, source: PythonSource) -> bool:

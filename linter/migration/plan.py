@@ -451,7 +451,8 @@ def _decide_names(
         if not definitions:
             reason = f"not renamed: `{name}` is defined outside the scanned paths"
         elif strays:
-            reason = f"not renamed: {strays[0].place} uses a `{name}` job2pod cannot tie to its definition"
+            why = strays[0].why or f"uses a `{name}` job2pod cannot tie to its definition"
+            reason = f"not renamed: {strays[0].place}: {why}"
         elif any(not u.fixable for u in found):
             bad = next(u for u in found if not u.fixable)
             reason = f"not renamed: {bad.place} cannot be renamed in place"
