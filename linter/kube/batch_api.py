@@ -61,6 +61,8 @@ class ClientGroup:
     anchor: cst.CSTNode
     # Suspend patches on these clients: JP504 turns them into Pod deletions.
     stops: list[clients.ApiUse] = field(default_factory=list)
+    # The BatchV1Api annotations that name these clients (a factory's return annotation).
+    annotations: list[cst.CSTNode] = field(default_factory=list)
     edits: list[Edit] = field(default_factory=list)
     reason: str | None = None
 
@@ -97,8 +99,11 @@ def _client_groups(source: PythonSource) -> list[ClientGroup]:
             apis.append(known or clients.Api(cls, call, ""))
     if not apis:
         return []
-    annotated = any(a.cls.name == BATCH_API for a in index.annotations)
-    together = annotated or any(a.declared for a in apis)
+    owned = _returned_constructions(source, index)
+    loose = [
+        a.node for a in index.annotations if a.cls.name == BATCH_API and id(a.node) not in owned
+    ]
+    together = bool(loose) or any(a.declared for a in apis)
     keys = [f"client-file:{source.path}" if together else client_key(source, a) for a in apis]
     groups: dict[str, ClientGroup] = {}
     for key, api in zip(keys, apis, strict=True):
@@ -106,6 +111,13 @@ def _client_groups(source: PythonSource) -> list[ClientGroup]:
         if group is None:
             group = groups[key] = ClientGroup(key, [], [], api.created)
         group.apis.append(api)
+    for group in groups.values():
+        group.annotations = [
+            a.node
+            for a in index.annotations
+            if a.cls.name == BATCH_API
+            and (owned.get(id(a.node)) in [id(x.created) for x in group.apis] or together)
+        ]
     jobs = set(map(id, job_uses(source)))
     for use in batch:
         group = next(g for g in groups.values() if use.api in g.apis)
@@ -122,12 +134,43 @@ def _client_groups(source: PythonSource) -> list[ClientGroup]:
     return list(groups.values())
 
 
+def _returned_constructions(source: PythonSource, index: clients.ClientIndex) -> dict[int, int]:
+    """id(return annotation) → id(construction) for the functions that return a client
+    they create (`def task_runs(self) -> BatchV1Api: return BatchV1Api(…)`): the
+    annotation names that client and is renamed with it."""
+    from linter.sources import python_flow
+    from linter.sources.python import walk
+
+    created = {id(call) for call, cls in index.constructions if cls.name == BATCH_API}
+    found: dict[int, int] = {}
+    assert source.module is not None
+    for function in walk(source.module):
+        if not isinstance(function, cst.FunctionDef) or function.returns is None:
+            continue
+        values = [python_flow.value_of(source, v) for v in python_flow.returned_values(function)]
+        calls = [v for v in values if id(v) in created]
+        if len(calls) == 1 and len(values) == 1:
+            for annotation in index.annotations:
+                if annotation.node is function.returns.annotation or _inside(
+                    source, annotation.node, function.returns
+                ):
+                    found[id(annotation.node)] = id(calls[0])
+    return found
+
+
+def _inside(source: PythonSource, node: cst.CSTNode, outer: cst.CSTNode) -> bool:
+    span, around = source.span(node), source.span(outer)
+    return around.start <= span.start and span.end <= around.end
+
+
 def _anchor(source: PythonSource, index: clients.ClientIndex, group: ClientGroup) -> cst.CSTNode:
     """Where the group's fix is reported: its first construction here, else annotation,
     else its first call (a client created in another module)."""
-    created = [c.func for c, cls in index.constructions if any(a.created is c for a in group.apis)]
+    created: list[cst.CSTNode] = [
+        c.func for c, cls in index.constructions if any(a.created is c for a in group.apis)
+    ]
     if not created and any(a.declared for a in group.apis):
-        created = [a.node for a in index.annotations if a.cls.name == BATCH_API]
+        created = list(group.annotations)
     if not created:
         created = [u.attribute.attr for u in group.uses]
     return min(created, key=lambda n: source.span(n).start) if created else group.apis[0].created
@@ -154,10 +197,8 @@ def _group_edits(
     for call, cls in index.constructions:
         if cls.name == BATCH_API and any(a.created is call for a in group.apis):
             edits.append(_renamed(source, call.func))
-    if together:
-        for annotation in index.annotations:
-            if annotation.cls.name == BATCH_API:
-                edits.append(_renamed(source, annotation.node))
+    for annotation in group.annotations:
+        edits.append(_renamed(source, annotation))
     # A client another module of the tree creates converts there, with its unit.
     if not edits and not any(a.site is not None for a in group.apis):
         raise NotRewritable("the BatchV1Api is created in another file")

@@ -164,10 +164,10 @@ def _build(source: PythonSource) -> ClientIndex:
     holders: dict[str, dict[_Member, Api]] = {}
     _seed(seeded, bindings, holders)
     for _ in range(_FIXPOINT_PASSES):
-        before = len(bindings)
+        before = dict(bindings)
         own = _own_holders(bindings)
         source.module.visit(_Binder(source, bindings, assigned, {**holders, **own}))
-        if len(bindings) == before:
+        if bindings == before:
             break
     source.module.visit(_UseFinder(source, bindings, assigned, index))
     index.bindings = bindings
@@ -221,6 +221,17 @@ def _seed(
             bindings.setdefault(key, api)
         elif found.kind == "returns":
             bindings.setdefault(("returns", key), api)
+        elif found.kind.startswith("instance-") and found.member is not None:
+            # An instance the other module made: `kube.task_runs`, `kube.api("batch")`.
+            held = _member_binding(
+                key,
+                (
+                    found.kind[len("instance-") :].replace("value", "attr"),
+                    found.member,
+                    found.literal,
+                ),
+            )
+            bindings.setdefault(held, api)
         elif found.kind == "class" and found.member is not None:
             holder = found.local if found.attribute is None else f"{found.local}.{found.attribute}"
             holders.setdefault(holder, {})[(found.member_kind, found.member, found.literal)] = api
@@ -394,9 +405,9 @@ class _Binder(_Scoped):
         # The function's own key, as seen from the scope it is defined in.
         outer = tuple(self.frames[:-1])
         if self.classes and self.classes[-1] == outer:
-            self.bindings.setdefault(("returns", ("attr", outer, function)), api)
+            _prefer(self.bindings, ("returns", ("attr", outer, function)), api)
         else:
-            self.bindings.setdefault(("returns", ("name", outer, function)), api)
+            _prefer(self.bindings, ("returns", ("name", outer, function)), api)
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         super().visit_FunctionDef(node)
@@ -406,7 +417,7 @@ class _Binder(_Scoped):
             owner = tuple(self.frames[:-1])
             api = self.bindings.get(("returns", ("attr", owner, node.name.value)))
             if api is not None:
-                self.bindings.setdefault(("attr", owner, node.name.value), api)
+                _prefer(self.bindings, ("attr", owner, node.name.value), api)
 
     def _bind(self, target: cst.BaseExpression, value: cst.BaseExpression) -> None:
         if isinstance(target, (cst.Tuple, cst.List)) and isinstance(value, (cst.Tuple, cst.List)):
@@ -424,7 +435,7 @@ class _Binder(_Scoped):
         if isinstance(constructed, cst.Call):
             holder = dotted_name(constructed.func)
             for member, held in self.holders.get(holder or "", {}).items():
-                self.bindings.setdefault(_member_binding(key, member), held)
+                _prefer(self.bindings, _member_binding(key, member), held)
         if isinstance(value, cst.Dict):
             for element in value.elements:
                 if isinstance(element, cst.DictElement) and isinstance(
@@ -457,6 +468,15 @@ class _Binder(_Scoped):
                 self.bindings.setdefault(("overload", key, literal_value), api)
             return
         self.bindings.setdefault(("returns", key), api)
+
+
+def _prefer(bindings: dict[_Key, Api], key: _Key, api: Api) -> None:
+    """Bind `key` unless it is bound already; a client created in the code wins over one
+    only declared by an annotation (`def batch(self) -> BatchV1Api: return BatchV1Api()`
+    returns that construction)."""
+    existing = bindings.get(key)
+    if existing is None or (existing.declared and not api.declared):
+        bindings[key] = api
 
 
 _OVERLOAD_DECORATORS = frozenset({"overload", "typing.overload", "typing_extensions.overload"})

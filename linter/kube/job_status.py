@@ -255,7 +255,7 @@ def phase_rewrite(source: PythonSource, node: cst.CSTNode, field: str) -> PhaseR
     if phase is None:
         return PhaseRewrite(reason="the status is read in a way job2pod does not rewrite")
     yes, no = _PHASE_TEST[field]
-    comparison = _count_comparison(source, node)
+    comparison = _count_comparison(source, _none_safe(source, node))
     if comparison is not None:
         whole, some = comparison
         return _replaced(source, whole, f"{phase} {yes if some else no}", field)
@@ -294,6 +294,20 @@ def _phase_expression(source: PythonSource, node: cst.CSTNode, field: str) -> st
         quote = key[0] if key[:1] in "'\"" else '"'
         return f"{_code(source, node.func.value)}.get({quote}phase{quote})"
     return None
+
+
+def _none_safe(source: PythonSource, node: cst.CSTNode) -> cst.CSTNode:
+    """`(job.status.failed or 0)`, the None-safe count (a V1JobStatus field is None until
+    the Job controller sets it): the comparison is of the whole."""
+    parent = source.parents.get(node)
+    if (
+        isinstance(parent, cst.BooleanOperation)
+        and isinstance(parent.operator, cst.Or)
+        and parent.left is node
+        and code_jobs.literal(parent.right) == 0
+    ):
+        return parent
+    return node
 
 
 def _count_comparison(

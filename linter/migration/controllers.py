@@ -144,11 +144,13 @@ class _Reader:
         return Place(self.path, span.start, span.end, self.source.line(node))
 
     def finding(self, rule: str, node: cst.CSTNode) -> Finding | None:
+        """The rule's finding at `node`; the one with a fix, where there are several (a
+        client's fix beside the finding on its first call)."""
         span = self.source.span(node)
-        for found in self.findings:
-            if found.rule_id == rule and span.start <= found.span.start < span.end:
-                return found
-        return None
+        found = [
+            f for f in self.findings if f.rule_id == rule and span.start <= f.span.start < span.end
+        ]
+        return next((f for f in found if f.fix is not None), found[0] if found else None)
 
     def context(self, node: cst.CSTNode) -> tuple[str, ...]:
         function = python_flow.enclosing_function(self.source, node)
@@ -213,7 +215,7 @@ class _Reader:
                     [group.key, *(batch_api.client_key(self.source, a) for a in group.apis)]
                 )
             )
-            if not group.uses and not group.stops:
+            if not group.uses and not group.stops and group.reason is not None:
                 continue
             found = self.finding("JP501", group.anchor)
             blocker = group.reason

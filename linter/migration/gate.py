@@ -35,6 +35,9 @@ class Site:
     failed: str | None = None
     # The titles of the fixes applied here, for the report.
     applied: list[str] = field(default_factory=list)
+    # An applied edit changed its text (another member's fix may rewrite it whole: a
+    # status read inside the loop that a fix of the loop's first read replaced).
+    touched: bool = False
 
     def __post_init__(self) -> None:
         if self.origin < 0:
@@ -80,6 +83,8 @@ class FileGate:
         """Map every site through edits applied to the text the sites point into."""
         ordered = sorted(edits, key=lambda e: (e.start, e.end))
         for site in [*self.sites, *self.frozen]:
+            if any(e.start < site.end and site.start < max(e.end, e.start + 1) for e in ordered):
+                site.touched = True
             site.start = _mapped(site.start, ordered, left=True)
             site.end = _mapped(site.end, ordered, left=False)
 
@@ -96,6 +101,8 @@ class FileGate:
             left = next((f for f in result.remaining if self.site_of(f) is site), None)
             if left is not None:
                 found.append((site, f"{left.rule_id} is still reported there: {left.message}"))
+            elif not site.applied and not site.touched:
+                found.append((site, "its fix was not offered when the file was fixed"))
         return found
 
 

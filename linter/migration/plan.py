@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from linter.engine import RuleSet, check_text
@@ -38,6 +38,8 @@ class SourceFile:
     data: bytes
     decoded: DecodedText
     findings: list[Finding] = field(default_factory=list)
+    # The rules it is checked and fixed with (a client factory's ignore the prefilter).
+    ruleset: RuleSet | None = None
 
     @property
     def text(self) -> str:
@@ -52,6 +54,11 @@ class Shared:
     decision: str
     places: list[Place] = field(default_factory=list)
     applied: bool = False
+    # The units whose chain it is part of, and whether it keeps them from converting: a
+    # change they need that cannot be made (a generated CRD, a public name, a templated
+    # grant) makes them stay, as any member of theirs would.
+    tied: list[Unit] = field(default_factory=list)
+    blocks: bool = False
 
 
 @dataclass
@@ -106,8 +113,13 @@ def migrate(
     facts = tree.scan(python, python)
     tree.resolve(facts, python)
     planned = ruleset_with(ruleset, facts)
+    # A module that hands out a client is checked whole: its factory converts with the
+    # calls of other modules, whatever tokens it holds itself.
+    exporters = {info.path for info in facts.by_path.values() if facts.exports.get(info.name)}
+    unfiltered = replace(planned, prefilter=False)
     for source in files:
-        source.findings = check_text(source.path, source.text, planned, source.language)
+        source.ruleset = unfiltered if source.path in exporters else planned
+        source.findings = check_text(source.path, source.text, source.ruleset, source.language)
     plan = decide(files, facts, planned, renames, rename_public)
     fixed, file_gates = _apply(files, plan, planned)
     outcomes = []
@@ -131,8 +143,6 @@ def _on_disk_lines(original: list[Finding], result: FileFix | None) -> list[Find
 
 
 def ruleset_with(ruleset: RuleSet, facts: tree.TreeFacts) -> RuleSet:
-    from dataclasses import replace
-
     return replace(ruleset, context=ruleset.context._replace(tree=facts))
 
 
@@ -190,6 +200,7 @@ def decide(
     _tie_patches(yaml_facts)
     _tie_handlers(code_facts)
     _tie_pending(code_facts)
+    _tie_clients(code_facts)
     members = [m for f in yaml_facts for m in f.members] + [
         m for f in code_facts for m in f.members
     ]
@@ -209,20 +220,33 @@ def decide(
 
 
 def decide_shared(plan: Plan) -> None:
-    """What the units share, from their verdicts (again, when a unit's fixes failed)."""
-    plan.shared, plan.extra_sites = [], {}
-    _decide_rbac(plan, plan.yaml_facts, plan.code_facts)
-    _decide_fields(plan, plan.yaml_facts, plan.code_facts)
-    _decide_names(plan, plan.code_facts, plan.rename_public)
-    for shared in plan.shared:
-        refused = [plan.refused.get((p.path, p.start)) for p in shared.places]
-        reason = next((r for r in refused if r is not None), None)
-        if reason is not None and shared.applied:
-            shared.applied = False
-            shared.decision = f"not applied ({reason})"
-            for place in shared.places:
-                sites = plan.extra_sites.get(place.path, [])
-                plan.extra_sites[place.path] = [s for s in sites if s.origin != place.start]
+    """What the units share, from their verdicts (again, when a unit's fixes failed). A
+    shared change that a converting unit needs and that cannot be made makes that unit
+    stay, which may change other decisions: decided again until nothing moves."""
+    for _ in range(MAX_ROUNDS):
+        plan.shared, plan.extra_sites = [], {}
+        _decide_rbac(plan, plan.yaml_facts, plan.code_facts)
+        _decide_fields(plan, plan.yaml_facts, plan.code_facts)
+        _decide_names(plan, plan.code_facts, plan.rename_public)
+        for shared in plan.shared:
+            refused = [plan.refused.get((p.path, p.start)) for p in shared.places]
+            reason = next((r for r in refused if r is not None), None)
+            if reason is not None and shared.applied:
+                shared.applied = False
+                shared.blocks = True
+                shared.decision = f"not applied ({reason})"
+                for place in shared.places:
+                    sites = plan.extra_sites.get(place.path, [])
+                    plan.extra_sites[place.path] = [s for s in sites if s.origin != place.start]
+        moved = False
+        for shared in plan.shared:
+            for unit in shared.tied if shared.blocks else ():
+                if unit.converts:
+                    where = shared.places[0] if shared.places else ""
+                    unit.reason = f"{shared.what} ({where}): {shared.decision}"
+                    moved = True
+        if not moved:
+            return
 
 
 _NAMING = ("selector", "owner-reference", "patch")
@@ -236,6 +260,9 @@ def _units(members: list[Member], roots: dict[str, str]) -> list[Unit]:
     could be any of them."""
     built = {key for m in members if m.kind == "job" for key in m.links}
     members = [m for m in members if m.kind not in _NAMING or set(m.links) & built]
+    # A client no scanned call uses (a factory nobody here calls) takes part in nothing.
+    used = {key for m in members if m.kind != "client" for key in m.links}
+    members = [m for m in members if m.kind != "client" or set(m.links) & used]
     units = group(members)
     scopes: list[Callable[[str], str]] = [
         lambda path: f"module:{path}",
@@ -245,9 +272,9 @@ def _units(members: list[Member], roots: dict[str, str]) -> list[Unit]:
         orphans = {
             scope(m.place.path)
             for u in units
-            if not u.producers
+            if not any(m.kind == "job" for m in u.members)
             for m in u.members
-            if m.place.path in roots
+            if m.place.path in roots and m.kind != "client"
         }
         if not orphans:
             break
@@ -330,6 +357,41 @@ def _tie_pending(code_facts: Sequence[controllers.ControllerFacts]) -> None:
                 )
 
 
+def _tied(units: dict[str, Unit], keys: Iterable[str]) -> list[Unit]:
+    found: list[Unit] = []
+    for key in keys:
+        unit = units.get(key)
+        if unit is not None and all(unit is not u for u in found):
+            found.append(unit)
+    return found
+
+
+def _tie_clients(code_facts: Sequence[controllers.ControllerFacts]) -> None:
+    """Calls on a client another module creates convert only with that construction: a
+    call whose client no scanned module can rewrite (built by a library, or in a module
+    job2pod could not read) keeps its unit a Job."""
+    for facts in code_facts:
+        for member in facts.members:
+            if member.kind != "client" or member.blocker is not None:
+                continue
+            for key in member.links:
+                path = key[len("client:") :].rsplit(":", 1)[0] if key.startswith("client:") else ""
+                if (
+                    path
+                    and path != facts.path
+                    and not any(
+                        key in m.links
+                        for f in code_facts
+                        if f.path == path
+                        for m in f.members
+                        if m.kind == "client"
+                    )
+                ):
+                    member.blocker = (
+                        f"its client is created in {path}, which job2pod cannot rewrite with it"
+                    )
+
+
 def _unit_of(units: Iterable[Unit]) -> dict[str, Unit]:
     found: dict[str, Unit] = {}
     for unit in units:
@@ -383,6 +445,8 @@ def _decide_rbac(
             shared.applied = True
         elif not keep:
             shared.decision = "kept: the rule is templated or cannot be edited in place"
+            # The converted code needs the pods grant this rule cannot be given.
+            shared.tied, shared.blocks = [u for u in code_units if u.converts], True
         plan.shared.append(shared)
 
 
@@ -401,7 +465,9 @@ def _decide_fields(
     for name, found in sorted(by_name.items()):
         reason = _field_blocker(plan, found, units)
         places = [o.place for o in found]
-        shared = Shared(f"status field `{name}`", reason or "renamed", places)
+        tied = _tied(units, (k for o in found for k in o.links))
+        shared = Shared(f"status field `{name}`", reason or "renamed", places, tied=tied)
+        shared.blocks = reason is not None and bool(plan.converting())
         if reason is None:
             for occurrence in found:
                 plan.extra_sites.setdefault(occurrence.place.path, []).append(
@@ -468,8 +534,13 @@ def _decide_names(
             elif any(not u.converts for u in tied):
                 staying = next(u for u in tied if not u.converts)
                 reason = f"not renamed: `{name}` belongs to {staying.title}, which stays a Job"
+        tied = _tied(units, (k for u in found for k in u.links))
         shared = Shared(
-            f"name `{target[0]}.{target[1]}`", reason or "renamed", [u.place for u in found]
+            f"name `{target[0]}.{target[1]}`",
+            reason or "renamed",
+            [u.place for u in found],
+            tied=tied,
+            blocks=reason is not None,
         )
         if reason is None:
             for use in found:
@@ -517,7 +588,12 @@ def _apply(
             if not any(gate.allows(f) for f in source.findings if f.fix is not None):
                 continue
             result = fix_text(
-                source.path, source.text, ruleset, source.language, unsafe=True, gate=gate
+                source.path,
+                source.text,
+                source.ruleset or ruleset,
+                source.language,
+                unsafe=True,
+                gate=gate,
             )
             results[source.path] = result
             lines = LineIndex(source.text)

@@ -222,13 +222,29 @@ def _exports(source: PythonSource) -> list[Export]:
 
 
 def _export_of(key: tuple[object, ...], api: clients.Api, source: PythonSource) -> Export | None:
-    """A module-level name or function of the module, with the client it holds or returns."""
-    kind, inner = "value", key
-    if key[0] == "returns" and isinstance(key[1], tuple):
-        kind, inner = "returns", key[1]
+    """A module-level name or function of the module, with the client it holds or returns;
+    or a module-level instance (`kube = KubeClients()`) and its attribute or method that
+    holds or returns one (`kube.task_runs`, `kube.api("batch")`)."""
+    kind, inner, literal = "value", key, None
+    if key[0] in ("returns", "overload") and isinstance(key[1], tuple):
+        kind, inner = str(key[0]), key[1]
+        literal = key[2] if key[0] == "overload" and isinstance(key[2], str) else None
+    member = None
+    if inner[0] == "attr" and isinstance(inner[1], tuple) and inner[1][:2] == ("name", ()):
+        member, inner = str(inner[2]), inner[1]
     if inner[0] != "name" or inner[1] != ():
         return None
-    return Export(str(inner[2]), kind, api.cls.name, _origin(api, source), _site(api, source))
+    if kind == "overload" and member is None:
+        return None
+    return Export(
+        str(inner[2]),
+        f"instance-{kind}" if member is not None else kind,
+        api.cls.name,
+        _origin(api, source),
+        _site(api, source),
+        member=member,
+        literal=literal,
+    )
 
 
 def _site(api: clients.Api, source: PythonSource) -> tuple[str, int]:
