@@ -150,6 +150,7 @@ def _code_selectors(source: PythonSource) -> Iterator[tuple[cst.CSTNode, str, st
     import libcst as cst
 
     from linter.kube.code_jobs import fields_of, literal
+    from linter.sources import python_flow
     from linter.sources.python import walk
 
     assert source.module is not None
@@ -158,7 +159,8 @@ def _code_selectors(source: PythonSource) -> Iterator[tuple[cst.CSTNode, str, st
             name = node.keyword.value
             if name not in _SELECTOR_KEYWORDS:
                 continue
-            value = node.value
+            # A selector built in a local first (`selector = f"job-name in (…)"`).
+            value = python_flow.value_of(source, node.value)
             if isinstance(
                 value,
                 (

@@ -454,7 +454,10 @@ def _refer_to_pod_spec(
         if name in job.pod_spec.members:
             conversion.notes.append(f"{_shown(job, name)} of the pod spec kept over the Job's")
             continue
-        if len(ref.binding.reads) > 1:
+        # Setting its own attributes (`pod_spec.image_pull_secrets = …`) is still its own.
+        sets = {id(a.target.value) for a in python_flow.attribute_sets(source, ref.binding)}
+        others = [r for r in ref.binding.reads if r is not ref.name and id(r) not in sets]
+        if others:
             raise NotRewritable(f"the pod spec `{ref.binding.name}` is shared with other objects")
         member = job.pod_spec.member_text(name, source.code(moved))
         edits.append(append_member(source, job.pod_spec.node, member))

@@ -347,7 +347,7 @@ def _truth_tested(source: PythonSource, node: cst.CSTNode) -> bool:
             current = parent
         elif isinstance(parent, cst.BooleanOperation):
             # `x or default` hands the value on: only the tested whole makes it a test.
-            if parent.right is current and not _is_test(source, parent):
+            if parent.right is current and not _truth_tested(source, parent):
                 return False
             current = parent
         elif (
@@ -365,15 +365,6 @@ def _truth_tested(source: PythonSource, node: cst.CSTNode) -> bool:
             )
         else:
             return False
-
-
-def _is_test(source: PythonSource, node: cst.CSTNode) -> bool:
-    parent = source.parents.get(node)
-    while isinstance(parent, (cst.BooleanOperation, cst.UnaryOperation)):
-        node, parent = parent, source.parents.get(parent)
-    return isinstance(parent, (cst.If, cst.While, cst.IfExp, cst.Assert, cst.CompIf)) and (
-        getattr(parent, "test", None) is node
-    )
 
 
 def _condition_rewrite(source: PythonSource, node: cst.CSTNode, field: str) -> PhaseRewrite:

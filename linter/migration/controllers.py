@@ -162,10 +162,12 @@ class _Reader:
 
     def read(self) -> None:
         self._producers()
+        self._sinks()
         self._clients()
         self._status_reads()
         self._handlers()
         self._selectors()
+        self._label_reads()
         self._names()
         self._tie_orphans()
 
@@ -183,6 +185,8 @@ class _Reader:
                 found = self.finding(rule, _head(job))
                 if found is None or found.fix is None:
                     blocker = _reason(found, "its rewrite to a Pod is not selected")
+            if blocker is None:
+                blocker = self.escapes(job.node, 0)
             member = Member(
                 "job",
                 self.place(job.node),
@@ -207,6 +211,123 @@ class _Reader:
                     if key.startswith("code-job:"):
                         found.setdefault(key, []).append(returns_key(self.module, qualname))
         return found
+
+    def _sinks(self) -> None:
+        """Calls of functions that may hand out a Job (here or in another module): what the
+        caller does with the result must work on a Pod too. Each becomes a member tied to
+        the function's Jobs; the plan drops those of functions that return no Job."""
+        assert self.source.module is not None
+        for call in (n for n in walk(self.source.module) if isinstance(n, cst.Call)):
+            keys = self._returned(call, 0) or set()
+            if not keys:
+                continue
+            reason = self.escapes(call, 0)
+            if reason is None:
+                continue
+            self.facts.members.append(
+                Member(
+                    "sink",
+                    self.place(call),
+                    f"the use of `{clients.short_code(self.source.code(call.func))}(…)`"
+                    f"{clients.where_in(self.source, call)}",
+                    tuple(sorted(keys)),
+                    blocker=reason,
+                )
+            )
+
+    def escapes(self, node: cst.CSTNode, depth: int) -> str | None:
+        """Why the Job that `node` evaluates to goes where a Pod would break things, or
+        None: it is created through a client, returned (its callers are looked at where
+        they are), read field by field, adopted by kopf or logged."""
+        parent = self.source.parents.get(node)
+        where = clients.where_in(self.source, node)
+        if isinstance(parent, (cst.Return, cst.Await)) or depth > _MAX_DEPTH:
+            return None
+        if isinstance(parent, cst.Arg):
+            call = self.source.parents.get(parent)
+            return self._consumed(call, parent, depth) if isinstance(call, cst.Call) else None
+        if isinstance(parent, cst.Assign) and parent.value is node:
+            target = parent.targets[0].target if len(parent.targets) == 1 else None
+            bound = (
+                python_flow.binding(self.source, target) if isinstance(target, cst.Name) else None
+            )
+            if bound is None:
+                shown = self.source.code(target) if target is not None else "several targets"
+                return f"the Job is stored in `{clients.short_code(shown)}`{where}"
+            for read in bound.reads:
+                reason = self._read_escapes(read, depth)
+                if reason is not None:
+                    return reason
+            return None
+        if isinstance(parent, cst.Attribute):
+            return None  # a field read off it (`job.metadata.name`)
+        if isinstance(parent, cst.Expr):
+            return None
+        return f"the Job is passed on in a way job2pod does not follow{where}"
+
+    def _read_escapes(self, read: cst.Name, depth: int) -> str | None:
+        parent = self.source.parents.get(read)
+        if isinstance(parent, cst.Attribute) and parent.value is read:
+            return None
+        if isinstance(parent, cst.Subscript) and parent.value is read:
+            return None  # a key read off a dict manifest (`body["metadata"]["name"]`)
+        return self.escapes(read, depth + 1)
+
+    def _consumed(self, call: cst.Call, arg: cst.Arg, depth: int) -> str | None:
+        """A Job handed to a call: to a client method (the API takes a Pod as well), to
+        kopf's owner helpers or a logger, or to a function of this module whose parameter
+        is followed in turn."""
+        if self._is_api_call(call):
+            return None
+        name = self._callee(call)
+        if name.split(".")[0] in _HARMLESS_ROOTS or name.rsplit(".", 1)[-1] in _HARMLESS_CALLS:
+            return None
+        local = self._local_function(call.func)
+        if local is not None:
+            params = [p.name.value for p in local.params.params]
+            method = "." in self.functions.get(id(local), "") and params[:1] in (["self"], ["cls"])
+            position = (
+                [a for a in call.args if a.keyword is None].index(arg)
+                if arg.keyword is None
+                else -1
+            )
+            param = (
+                arg.keyword.value
+                if arg.keyword is not None
+                else (
+                    params[position + (1 if method else 0)]
+                    if position + (1 if method else 0) < len(params)
+                    else None
+                )
+            )
+            target = next((p.name for p in local.params.params if p.name.value == param), None)
+            if target is None:
+                return f"the Job is handed to `{name}` as an argument job2pod cannot follow"
+            bound = _parameter_reads(self.source, local, target.value)
+            for read in bound:
+                reason = self._read_escapes(read, depth + 1)
+                if reason is not None:
+                    return reason
+            return None
+        imported = self.imported.get(name.split(".")[0])
+        outside = "" if imported is not None else " (not in the scanned paths)"
+        return (
+            f"the Job is handed to `{name}`{outside}{clients.where_in(self.source, call)}, "
+            "which job2pod cannot tell would take a Pod"
+        )
+
+    def _is_api_call(self, call: cst.Call) -> bool:
+        func = call.func
+        index = clients.client_index(self.source)
+        return isinstance(func, cst.Attribute) and any(u.attribute is func for u in index.uses)
+
+    def _callee(self, call: cst.Call) -> str:
+        from linter.sources.python import dotted_name
+
+        qualified = self.source.qualified(call.func)
+        return (
+            qualified or dotted_name(call.func) or clients.short_code(self.source.code(call.func))
+        )
 
     def _clients(self) -> None:
         for group in batch_api.client_groups(self.source):
@@ -319,6 +440,29 @@ class _Reader:
                     context,
                     rules=frozenset({"JP207"}),
                     blocker=None if found.fix else f"{found.message}",
+                )
+            )
+
+    def _label_reads(self) -> None:
+        """`pod.metadata.labels["job-name"]`: a label only the Job controller sets, read off
+        an object (no selector, so no JP207): the Pod the Task creates has none of it."""
+        assert self.source.module is not None
+        for node in walk(self.source.module):
+            if not isinstance(node, (cst.Subscript, cst.Call)):
+                continue
+            key = _label_key_read(node)
+            if key is None or not _is_job_label(key):
+                continue
+            self.facts.members.append(
+                Member(
+                    "label-read",
+                    self.place(node),
+                    f"the read of the `{key}` label{clients.where_in(self.source, node)}",
+                    self.context(node),
+                    blocker=(
+                        f"it reads the `{key}` label, which only the Job controller sets: the "
+                        "Pod the Task creates has none (read its name, or a label of its own)"
+                    ),
                 )
             )
 
@@ -475,6 +619,56 @@ class _Reader:
                 return None
             found |= keys
         return found if callers else None
+
+
+# Consumers that take a Pod as well as a Job: kopf's owner and label helpers, loggers.
+_HARMLESS_ROOTS = frozenset({"kopf", "logging", "print", "log", "logger"})
+_HARMLESS_CALLS = frozenset(
+    {"debug", "info", "warning", "error", "exception", "sanitize_for_serialization"}
+)
+
+
+def _label_key_read(node: cst.Subscript | cst.Call) -> str | None:
+    """The key of `x.labels["k"]`, `x.labels.get("k")`, `x["labels"]["k"]`."""
+    if isinstance(node, cst.Subscript) and len(node.slice) == 1:
+        index = node.slice[0].slice
+        key = code_jobs.literal(index.value) if isinstance(index, cst.Index) else None
+        holder = node.value
+    elif (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "get"
+        and node.args
+    ):
+        key = code_jobs.literal(node.args[0].value)
+        holder = node.func.value
+    else:
+        return None
+    labels = isinstance(holder, cst.Attribute) and holder.attr.value == "labels"
+    if isinstance(holder, cst.Subscript) and len(holder.slice) == 1:
+        inner = holder.slice[0].slice
+        labels = isinstance(inner, cst.Index) and code_jobs.literal(inner.value) == "labels"
+    return key if labels and isinstance(key, str) else None
+
+
+def _is_job_label(key: str) -> bool:
+    from linter.kube.extract import is_job_generated_label
+
+    return is_job_generated_label(key)
+
+
+def _parameter_reads(source: PythonSource, function: cst.FunctionDef, name: str) -> list[cst.Name]:
+    """The reads of a parameter inside its function."""
+    param = next((p for p in function.params.params if p.name.value == name), None)
+    if param is None:
+        return []
+    scope = source.scopes.get(function.body)
+    if scope is None:
+        return []
+    found: list[cst.Name] = []
+    for assignment in scope.assignments[name]:
+        found.extend(a.node for a in assignment.references if isinstance(a.node, cst.Name))
+    return found
 
 
 def _functions(source: PythonSource) -> dict[int, str]:

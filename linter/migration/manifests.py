@@ -23,6 +23,8 @@ from linter.sources.text import LineIndex
 from linter.sources.yaml import K8sObject, YamlSource
 
 CONTROLLER_GEN = "controller-gen.kubebuilder.io/version"
+# controller-gen writes the manager's Role here from `+kubebuilder:rbac` markers.
+GENERATED_ROLE = "config/rbac/role.yaml"
 _GENERATED_HEADER = re.compile(r"\A(?:#[^\n]*\n)*#[^\n]*\bCode generated\b[^\n]*DO NOT EDIT", re.I)
 _KUSTOMIZATION_KINDS = ("Kustomization", "Component")
 _PATCH_LISTS = ("patches", "patchesStrategicMerge", "patchesJson6902")
@@ -42,6 +44,11 @@ class Grant:
     role: str
     fixable: bool
     aggregated: bool
+    # Generated from a source that must change instead (controller-gen's rbac markers).
+    generated: str | None = None
+    # The Role's rules are rendered by a template (`toYaml .Values.rbac.rules`): what they
+    # grant is unknown, and nothing can be edited.
+    templated: bool = False
 
 
 @dataclass
@@ -101,6 +108,7 @@ def index(path: str, source: YamlSource, findings: Sequence[Finding]) -> Manifes
         if obj.kind in _KUSTOMIZATION_KINDS:
             facts.patch_references.extend(_patch_references(obj, where))
         _job(obj, where, inside, facts)
+        _templated_rules(obj, where, facts)
         _selectors(obj, inside, place, facts)
         _owner_references(obj, inside, place, facts)
         for finding in inside:
@@ -112,6 +120,7 @@ def index(path: str, source: YamlSource, findings: Sequence[Finding]) -> Manifes
                         str(finding.obj or obj.kind),
                         finding.fix is not None,
                         aggregated,
+                        facts.generated,
                     )
                 )
             elif finding.rule_id in RENAME_RULES:
@@ -159,6 +168,16 @@ def _job(obj: K8sObject, where: Place, inside: list[Finding], facts: ManifestFac
             producer=True,
         )
     )
+
+
+def _templated_rules(obj: K8sObject, where: Place, facts: ManifestFacts) -> None:
+    if obj.kind not in extract.ROLE_KINDS or nodes.get(obj.node, "aggregationRule") is not None:
+        return
+    pair = nodes.entry(obj.node, "rules")
+    if (pair is not None and obj.renders_into(*pair)) or (
+        pair is None and obj.renders_into(None, obj.node)
+    ):
+        facts.grants.append(Grant(where, str(obj.identity), False, False, templated=True))
 
 
 def _is_partial(parts: extract.JobParts) -> bool:
