@@ -42,6 +42,23 @@ rules:
 """
 
 
+# A thin-wrapper Job beside the Role: the migration plan removes a batch jobs grant no
+# scanned code is tied to once something converts and no Job stays a Job.
+TASK_JOB = """\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: nightly-task
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - {name: task, image: "registry.example.dev/task:1.0"}
+"""
+
+
 def jp101() -> RuleSet:
     return RuleSet([r for r in builtin_rules() if r.id == "JP101"])
 
@@ -87,7 +104,8 @@ def test_line_endings_bom_and_final_newline_survive(
         return (prefix + body).encode("utf-8")
 
     (tmp_path / "role.yaml").write_bytes(shape(ROLE))
-    assert run("fix", "--unsafe-fixes", "role.yaml")[0] == 1
+    (tmp_path / "task-job.yaml").write_text(TASK_JOB)
+    assert run("fix", "--unsafe-fixes", "role.yaml", "task-job.yaml")[0] == 1
     assert (tmp_path / "role.yaml").read_bytes() == shape(ROLE_FIXED)
 
 
@@ -98,17 +116,18 @@ def test_diff_writes_nothing_and_fix_is_idempotent(
     path = tmp_path / "role.yaml"
     path.write_text(ROLE)
     path.chmod(0o640)
+    (tmp_path / "task-job.yaml").write_text(TASK_JOB)
     code, out = run("fix", "--unsafe-fixes", "--diff", ".")
     assert code == 1
     assert "-  # Tasks run as Jobs.\n" in out and "+++ b/role.yaml" in out
     assert path.read_text() == ROLE
     code, out = run("fix", "--unsafe-fixes", ".")
-    assert code == 1 and "Fixed 1 finding in 1 file." in out
+    assert code == 1 and "in 2 files." in out
     assert path.read_text() == ROLE_FIXED
     assert path.stat().st_mode & 0o777 == 0o640
-    assert run("fix", "--unsafe-fixes", ".") == (0, "All checks passed (1 file checked).\n")
+    assert run("fix", "--unsafe-fixes", ".") == (0, "All checks passed (2 files checked).\n")
     assert run("fix", "--unsafe-fixes", "--diff", ".") == (0, "")
-    assert [p.name for p in tmp_path.iterdir()] == ["role.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["role.yaml", "task-job.yaml"]
 
 
 def test_write_refuses_a_file_changed_since_read(tmp_path: Path) -> None:
@@ -195,10 +214,11 @@ def test_migrate_reports_rewrites_and_what_needs_a_human(
     (tmp_path / "role.yaml").write_text(ROLE)
     templated = ROLE.replace("  # Tasks run as Jobs.\n", "  {{- if .Values.jobs }}\n")
     (tmp_path / "chart-role.yaml").write_text(templated)
-    code, out = run("migrate", "--select", "JP101", "--report", "report.md", ".")
+    (tmp_path / "task-job.yaml").write_text(TASK_JOB)
+    code, out = run("migrate", "--select", "JP101,JP201", "--report", "report.md", ".")
     assert code == 1 and out == ""
     report = (tmp_path / "report.md").read_text()
-    assert "| files rewritten | 1 |" in report
+    assert "| files rewritten | 2 |" in report
     assert "### role.yaml\n\n- line 8: JP101 Remove jobs from the rule" in report
     assert "### chart-role.yaml" in report
     assert "JP101 fix not applied: the fix would drop a template expression" in report
