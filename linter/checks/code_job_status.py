@@ -17,6 +17,7 @@ from linter.kube.job_status import (
     api_results,
     handles_jobs,
     handles_pods,
+    off_api_call,
     phase_rewrite,
     root_name,
     status_reads,
@@ -49,7 +50,10 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
     for node, field in status_reads(source):
         if id(node) in written:
             continue
-        if roots is not None and (field in CONDITION_TYPES or root_name(node) not in roots):
+        if roots is not None and (
+            field in CONDITION_TYPES
+            or (root_name(node) not in roots and not off_api_call(source, node))
+        ):
             continue
         what = f"condition `{field}`" if field in CONDITION_TYPES else f"`status.{field}`"
         rewrite = phase_rewrite(source, node, field)

@@ -190,7 +190,11 @@ def references(source: PythonSource, identifiers: Mapping[str, str]) -> Iterator
                     f"`{dotted_name(node) or node.attr.value}` calls a `{node.attr.value}` of an "
                     "object job2pod cannot tell the class of",
                 )
-        elif isinstance(node, cst.SimpleString) and id(node) not in exported:
+        elif (
+            isinstance(node, cst.SimpleString)
+            and id(node) not in exported
+            and any(name in node.value for name in identifiers)
+        ):
             value = node.evaluated_value
             if isinstance(value, str) and value in identifiers:
                 yield Reference(node, value, f"the string {node.value} names `{value}`")

@@ -146,6 +146,18 @@ def _key_read(node: cst.CSTNode) -> str | None:
     return value if isinstance(value, str) and value in STATUS_FIELDS else None
 
 
+def off_api_call(source: PythonSource, node: cst.CSTNode) -> bool:
+    """Whether the read is made straight off what a client call returned
+    (`core.read_namespaced_pod_status(…).status.succeeded`)."""
+    calls = {id(use.call) for use in clients.client_index(source).uses if use.call is not None}
+    current: cst.CSTNode = node
+    while isinstance(current, (cst.Attribute, cst.Subscript, cst.Call)):
+        if isinstance(current, cst.Call) and id(current) in calls:
+            return True
+        current = current.func if isinstance(current, cst.Call) else current.value
+    return False
+
+
 def write_targets(source: PythonSource) -> set[int]:
     assert source.module is not None
     found: set[int] = set()
@@ -255,15 +267,55 @@ def phase_rewrite(source: PythonSource, node: cst.CSTNode, field: str) -> PhaseR
     if phase is None:
         return PhaseRewrite(reason="the status is read in a way job2pod does not rewrite")
     yes, no = _PHASE_TEST[field]
-    comparison = _count_comparison(source, _none_safe(source, node))
+    safe = _none_safe(source, node)
+    comparison = _count_comparison(source, safe)
     if comparison is not None:
         whole, some = comparison
-        return _replaced(source, whole, f"{phase} {yes if some else no}", field)
+        test = yes if some else no
+        if source.parents.get(node) is whole or (safe is not node and whole.left is safe):
+            return _tail_replaced(source, node, safe, whole, test, f"{phase} {test}", field)
+        return _replaced(source, whole, f"{phase} {test}", field)
     if _truth_tested(source, node):
-        return _replaced(source, node, f"{phase} {yes}", field)
+        return _tail_replaced(source, node, node, node, yes, f"{phase} {yes}", field)
     return PhaseRewrite(
         reason=f"`{field}` is used as a number, not tested: a Pod has no such count"
     )
+
+
+def _tail_replaced(
+    source: PythonSource,
+    read: cst.CSTNode,
+    safe: cst.CSTNode,
+    whole: cst.CSTNode,
+    test: str,
+    shown: str,
+    field: str,
+) -> PhaseRewrite:
+    """Only what follows the status object changes (`.succeeded` → `.phase ==
+    "Succeeded"`, `["failed"] > 0` → `["phase"] == "Failed"`), so edits inside the object
+    (a call on it renamed by the client's fix) do not overlap; the parenthesis of a
+    None-safe `(… or 0)` goes too."""
+    start, tail = _field_tail(source, read)
+    edits = [Edit(start, source.span(whole).end, f"{tail} {test}")]
+    if safe is not read:
+        opening = source.text.rfind("(", 0, source.span(safe).start)
+        edits.append(Edit(opening, opening + 1, ""))
+    title = f"Read the Pod's phase: `{shown}` for the Job's `{field}`"
+    return PhaseRewrite(tuple(edits), title=title)
+
+
+def _field_tail(source: PythonSource, node: cst.CSTNode) -> tuple[int, str]:
+    """Where the field's name starts in the read, and what stands there for the phase."""
+    if isinstance(node, cst.Attribute):
+        return source.span(node.attr).start, "phase"
+    if isinstance(node, cst.Subscript):
+        index = node.slice[0].slice
+        assert isinstance(index, cst.Index)
+        key = source.code(index.value)
+        return source.span(index.value).start, f"{key[0]}phase{key[0]}]"
+    assert isinstance(node, cst.Call)
+    key = source.code(node.args[0].value)
+    return source.span(node.args[0].value).start, f"{key[0]}phase{key[0]})"
 
 
 def _replaced(source: PythonSource, node: cst.CSTNode, text: str, field: str) -> PhaseRewrite:

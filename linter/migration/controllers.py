@@ -19,7 +19,7 @@ import libcst as cst
 from linter.findings import Finding
 from linter.kube import batch_api, clients, code_jobs, code_names, job_status, kopf
 from linter.migration.manifests import Occurrence
-from linter.migration.tree import TreeFacts
+from linter.migration.tree import TreeFacts, is_library
 from linter.migration.units import Member, Place
 from linter.sources import python_flow
 from linter.sources.python import PythonSource, walk
@@ -102,6 +102,7 @@ def index(
     findings: Sequence[Finding],
     tree: TreeFacts,
     renames: tuple[Mapping[str, str], Mapping[str, str]],
+    rename_public: bool = False,
 ) -> ControllerFacts:
     """`renames`: the field and identifier rename maps of the run (JP505's params)."""
     info = tree.by_path.get(path)
@@ -109,7 +110,7 @@ def index(
     facts = ControllerFacts(path, module)
     if source.module is None:
         return facts
-    reader = _Reader(path, module, source, findings, tree, facts, renames)
+    reader = _Reader(path, module, source, findings, tree, facts, renames, rename_public)
     reader.read()
     return facts
 
@@ -124,8 +125,10 @@ class _Reader:
         tree: TreeFacts,
         facts: ControllerFacts,
         renames: tuple[Mapping[str, str], Mapping[str, str]],
+        rename_public: bool = False,
     ) -> None:
         self.renames = renames
+        self.rename_public = rename_public
         self.path = path
         self.module = module
         self.source = source
@@ -186,7 +189,7 @@ class _Reader:
                 if found is None or found.fix is None:
                     blocker = _reason(found, "its rewrite to a Pod is not selected")
             if blocker is None:
-                blocker = self.escapes(job.node, 0)
+                blocker = self.escapes(job.node, 0) or self._leaves_library(returned.get(key, ()))
             member = Member(
                 "job",
                 self.place(job.node),
@@ -200,6 +203,20 @@ class _Reader:
             self.facts.producers.append(
                 Producer(member, _job_labels(self.source, job), self._root())
             )
+
+    def _leaves_library(self, returns: Sequence[str]) -> str | None:
+        """A library's public function that hands the Job out: its callers outside the
+        tree would get a Pod (unless `rename-public`, which owns up to changing the API)."""
+        if self.rename_public or not is_library(self.tree, self.path):
+            return None
+        for key in returns:
+            qualname = key.rsplit(":", 1)[-1]
+            if not any(part.startswith("_") for part in qualname.split(".")):
+                return (
+                    f"the Job leaves the package through its public `{qualname}` "
+                    f"({self.module}): callers outside the scanned paths would get a Pod"
+                )
+        return None
 
     def _returned_jobs(self) -> dict[str, list[str]]:
         """job key → the `returns:` keys of the functions that hand that Job out."""
@@ -467,7 +484,7 @@ class _Reader:
             )
 
     def _names(self) -> None:
-        public = _is_public_module(self.path, self.source)
+        public = is_library(self.tree, self.path)
         for found in code_names.occurrences(self.source, *self.renames):
             finding = self.finding("JP505", found.node)
             fixable = finding is not None and finding.fix is not None
@@ -800,22 +817,6 @@ def _private(definition: tuple[str, str] | None, name: str) -> bool:
     """A name with a leading underscore, or a method of such a class."""
     qualname = definition[1] if definition is not None else name
     return any(part.startswith("_") for part in qualname.split("."))
-
-
-def _is_public_module(path: str, source: PythonSource) -> bool:
-    """A module of a package (an `__init__.py` beside it) that is no entry point: no
-    `if __name__ == "__main__":`, no `__main__.py`, no kopf handlers. Its names are an API
-    that callers outside the tree may import."""
-    import os
-
-    directory, filename = os.path.split(path)
-    if filename == "__main__.py" or not os.path.isfile(
-        os.path.join(directory or ".", "__init__.py")
-    ):
-        return False
-    if "__main__" in source.text and "__name__" in source.text:
-        return False
-    return not clients.imports_any(source, ("kopf",))
 
 
 def all_members(facts: Sequence[ControllerFacts]) -> Iterator[Member]:

@@ -35,7 +35,7 @@ class Site:
     failed: str | None = None
     # The titles of the fixes applied here, for the report.
     applied: list[str] = field(default_factory=list)
-    # An applied edit changed its text (another member's fix may rewrite it whole: a
+    # An applied edit replaced its text whole (another member's fix rewrote around it: a
     # status read inside the loop that a fix of the loop's first read replaced).
     touched: bool = False
 
@@ -83,7 +83,10 @@ class FileGate:
         """Map every site through edits applied to the text the sites point into."""
         ordered = sorted(edits, key=lambda e: (e.start, e.end))
         for site in [*self.sites, *self.frozen]:
-            if any(e.start < site.end and site.start < max(e.end, e.start + 1) for e in ordered):
+            # Replaced whole: the site's text is gone (another fix rewrote around it).
+            if any(
+                e.start <= site.start and site.end <= e.end and e.start < e.end for e in ordered
+            ):
                 site.touched = True
             site.start = _mapped(site.start, ordered, left=True)
             site.end = _mapped(site.end, ordered, left=False)

@@ -197,7 +197,9 @@ def decide(
             module.planned = True
             module.imported_clients = facts.imported_clients(source.path)
             code_facts.append(
-                controllers.index(source.path, module, source.findings, facts, renames)
+                controllers.index(
+                    source.path, module, source.findings, facts, renames, rename_public
+                )
             )
         elif source.language == "yaml":
             yaml_facts.append(manifests.index(source.path, parse(source.text), source.findings))

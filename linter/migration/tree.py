@@ -39,6 +39,8 @@ class ModuleInfo:
     name: str
     imports: list[ImportedName] = field(default_factory=list)
     kubernetes: bool = False
+    # Something starts here: `if __name__ == "__main__":`, a `__main__.py`, kopf handlers.
+    entry: bool = False
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,40 @@ def scan(paths: Iterable[str], texts: Mapping[str, str]) -> TreeFacts:
     for path, tree in parsed.items():
         info = facts.by_path[path]
         info.imports, info.kubernetes = _imports(tree, info, facts.modules)
+        info.entry = _is_entry(path, tree)
     return facts
+
+
+def _is_entry(path: str, tree: ast.Module) -> bool:
+    if os.path.basename(path) == "__main__.py":
+        return True
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and "__main__" in ast.unparse(node.test):
+            return True
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+            )
+            if any(n.split(".")[0] == "kopf" for n in names):
+                return True
+    return False
+
+
+def is_library(facts: TreeFacts, path: str) -> bool:
+    """Whether the module's names are an API others import: it is part of a package none of
+    whose modules starts a program (a library, not a controller run as `python -m` or by
+    `kopf run`), so callers outside the scanned paths may use them."""
+    info = facts.by_path.get(path)
+    if info is None or ("." not in info.name and not path.endswith("__init__.py")):
+        return False
+    package = info.name.split(".")[0]
+    return not any(
+        m.entry
+        for m in facts.modules.values()
+        if m.name == package or m.name.startswith(f"{package}.")
+    )
 
 
 def _imports(
