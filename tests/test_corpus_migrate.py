@@ -28,6 +28,40 @@ def _migrate(tree: Path, report: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+POLICY_RULES = frozenset({"JP202", "JP203", "JP508", "JP610"})
+
+
+def _planned_paths(report: str) -> set[str]:
+    """The files of the units the report says convert, and of the shared decisions applied."""
+    units = report.split("## Units\n", 1)[1].split("\n## Rewritten\n", 1)[0]
+    paths: set[str] = set()
+    converting = False
+    for line in units.splitlines():
+        if line.startswith("### "):
+            converting = line.startswith("### Converts to a Pod:")
+        elif converting and line.startswith("- files: "):
+            paths.update(line[len("- files: ") :].split(", "))
+        elif line.startswith("- ") and line.endswith(
+            ("renamed", "removed: every unit whose code calls the Batch API converts")
+        ):
+            paths.update(
+                p.rsplit(":", 1)[0] for p in line[line.index("(") + 1 : line.index(")")].split(", ")
+            )
+    return paths
+
+
+def _rewritten(report: str) -> dict[str, set[str]]:
+    section = report.split("\n## Rewritten\n", 1)[1].split("\n## Needs a human\n", 1)[0]
+    found: dict[str, set[str]] = {}
+    path = ""
+    for line in section.splitlines():
+        if line.startswith("### "):
+            path = line[4:]
+        elif line.startswith("- line "):
+            found.setdefault(path, set()).add(line.split(": ", 1)[1].split(" ", 1)[0])
+    return found
+
+
 def _problems(data: bytes) -> int:
     return len(parse(decode(data).text).problems)
 
@@ -84,6 +118,12 @@ def test_migrating_the_corpus_is_lossless_and_idempotent(corpus: Path, tmp_path:
     report = (tmp_path / "first.md").read_text()
     for path in changed:
         assert f"### {path.as_posix()}\n" in report
+    # Nothing is edited outside the units the report says convert and the decisions they
+    # share, but for the policy fixes (safe) that apply to Jobs that stay Jobs.
+    planned = _planned_paths(report)
+    for path, rules in _rewritten(report).items():
+        if path not in planned:
+            assert rules <= POLICY_RULES, f"{path}: {sorted(rules)} outside any converted unit"
     REPORT.parent.mkdir(exist_ok=True)
     REPORT.write_text(
         json.dumps(
