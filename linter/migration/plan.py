@@ -136,11 +136,20 @@ def migrate(
 def _on_disk_lines(original: list[Finding], result: FileFix | None) -> list[Finding]:
     """What is left to a human, where the file read says it is: a finding the fixes left
     alone keeps its place in the original text (a dry run's report names the file on
-    disk); one the fixes made (a message that changed) has only its new place."""
+    disk); one the fixes made (a message that changed) has only its new place. The fixes
+    applied in later passes are named by their original place the same way."""
     if result is None:
         return original
     before = {f.fingerprint: f for f in original}
+    result.applied = [
+        f if f.fingerprint not in before else _with_fix(before[f.fingerprint], f)
+        for f in result.applied
+    ]
     return [before.get(f.fingerprint, f) for f in result.remaining]
+
+
+def _with_fix(original: Finding, applied: Finding) -> Finding:
+    return replace(original, fix=applied.fix)
 
 
 def ruleset_with(ruleset: RuleSet, facts: tree.TreeFacts) -> RuleSet:
