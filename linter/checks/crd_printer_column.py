@@ -46,7 +46,12 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
         if new_path == path:
             continue
         name = nodes.scalar(nodes.get(column, "name")) or "(unnamed)"
-        args = {"column": name, "path": path, "new_path": new_path}
+        args = {
+            "column": name,
+            "path": path,
+            "new_path": new_path,
+            "generated": renames.generated_note(obj),
+        }
         # The column follows the property: where JP301 keeps the old name, so does it.
         moved = any(old in kept for old in params.renames if old in path)
         fix = None if moved else _fix(obj, column, path_node, params, new_path)

@@ -45,7 +45,12 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
             if new is None or id(prop.key) in seen:
                 continue
             seen.add(id(prop.key))
-            args = {"path": nodes.path_text(prop.path), "where": where, "new": new}
+            args = {
+                "path": nodes.path_text(prop.path),
+                "where": where,
+                "new": new,
+                "generated": renames.generated_note(obj),
+            }
             fix = None if prop.key.value in kept else _fix(obj, prop, new)
             yield Violation(obj.span(prop.key), args, fix)
 
