@@ -336,13 +336,37 @@ def _remove_statement(source: PythonSource, statement: cst.ImportFrom) -> Edit:
     start = max(text.rfind("\n", 0, span.start), text.rfind("\r", 0, span.start)) + 1
     if text[start : span.start].strip():
         raise NotRewritable("the import shares its line with other statements")
-    end = span.end
+    end = _through_line_end(text, span.end)
+    if end < len(text) and text[end - 1] not in "\r\n":
+        raise NotRewritable("the import shares its line with other statements")
+    return Edit(start, end, "")
+
+
+def _through_line_end(text: str, offset: int) -> int:
+    """Past the blanks and the line break that follow `offset` (at a line's end, or where
+    something else follows on the line)."""
+    end = offset
     while end < len(text) and text[end] in " \t":
         end += 1
     if text.startswith("\r\n", end):
-        end += 2
-    elif end < len(text) and text[end] in "\r\n":
-        end += 1
-    elif end < len(text):
-        raise NotRewritable("the import shares its line with other statements")
-    return Edit(start, end, "")
+        return end + 2
+    if end < len(text) and text[end] in "\r\n":
+        return end + 1
+    return end
+
+
+def statement_line_region(source: PythonSource, line: cst.SimpleStatementLine) -> tuple[int, int]:
+    """The text of a statement line with its line break, and the comment lines directly above
+    it at its indentation: what goes when the statement goes."""
+    span = source.span(line)
+    text = source.text
+    start = max(text.rfind("\n", 0, span.start), text.rfind("\r", 0, span.start)) + 1
+    indent = text[start : span.start]
+    end = _through_line_end(text, span.end)
+    while start > 0:
+        previous = max(text.rfind("\n", 0, start - 1), text.rfind("\r", 0, start - 1)) + 1
+        above = text[previous:start]
+        if not above.startswith(indent + "#") or above[len(indent) :].startswith("# job2pod"):
+            break
+        start = previous
+    return start, end

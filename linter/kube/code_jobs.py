@@ -26,6 +26,7 @@ from linter.edits.python import (
     line_indent,
     reindent,
     replace_string_content,
+    statement_line_region,
 )
 from linter.findings import Edit
 from linter.kube import clients, extract, job_features
@@ -477,7 +478,7 @@ def _unused_locals(source: PythonSource, job: CodeJob) -> list[Edit]:
             raise NotRewritable(f"the Job's {ref.member} `{bound.name}` is also read{where}")
         if bound.line is None:
             raise NotRewritable(f"`{bound.name} = …` shares its line with other statements")
-        edits.append(Edit(*python_flow.statement_line_region(source, bound.line), ""))
+        edits.append(Edit(*statement_line_region(source, bound.line), ""))
     return edits
 
 

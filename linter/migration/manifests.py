@@ -201,17 +201,20 @@ def _selectors(obj: K8sObject, inside: list[Finding], place, facts: ManifestFact
             continue
         span = obj.span(found.node)
         facts.members.append(
-            Member(
+            _naming(
                 "selector",
                 place(span.start, span.end),
                 f"{obj.identity} selects on `{found.label}: {value}`",
-                (job_key(value),),
-                blocker=(
-                    f"{obj.identity} selects the Job's Pods by `{found.label}`, which no Pod has "
-                    "once the Job is gone: select on a label of the pod template instead"
-                ),
+                value,
+                f"{obj.identity} selects the Job's Pods by `{found.label}`, which no Pod has "
+                "once the Job is gone: select on a label of the pod template instead",
             )
         )
+
+
+def _naming(kind: str, where: Place, what: str, job: str | None, blocker: str) -> Member:
+    """What names Job `job` from outside it: it keeps the Job a Job (the report says why)."""
+    return Member(kind, where, what, (job_key(job),), blocker=blocker)
 
 
 def _selected_value(obj: K8sObject, found: extract.SelectorLabel) -> str | None:
@@ -245,15 +248,13 @@ def _owner_references(obj: K8sObject, inside: list[Finding], place, facts: Manif
         owner = nodes.scalar(nodes.get(reference, "name"))
         span = obj.span(reference)
         facts.members.append(
-            Member(
+            _naming(
                 "owner-reference",
                 place(span.start, span.end),
                 f"{obj.identity} owned by Job {owner}",
-                (job_key(owner),),
-                blocker=(
-                    f"{obj.identity} is owned by the Job: once no Job of that name exists, the "
-                    "garbage collector deletes it"
-                ),
+                owner,
+                f"{obj.identity} is owned by the Job: once no Job of that name exists, the "
+                "garbage collector deletes it",
             )
         )
 

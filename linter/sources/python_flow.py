@@ -183,26 +183,3 @@ def enclosing_function(source: PythonSource, node: cst.CSTNode) -> cst.FunctionD
             return current
         current = source.parents.get(current)
     return None
-
-
-def statement_line_region(source: PythonSource, line: cst.SimpleStatementLine) -> tuple[int, int]:
-    """The text of a statement line with its line break, and the comment lines directly above
-    it at its indentation: what goes when the statement goes."""
-    span = source.span(line)
-    text = source.text
-    start = max(text.rfind("\n", 0, span.start), text.rfind("\r", 0, span.start)) + 1
-    indent = text[start : span.start]
-    end = span.end
-    while end < len(text) and text[end] in " \t":
-        end += 1
-    if text.startswith("\r\n", end):
-        end += 2
-    elif end < len(text) and text[end] in "\r\n":
-        end += 1
-    while start > 0:
-        previous = max(text.rfind("\n", 0, start - 1), text.rfind("\r", 0, start - 1)) + 1
-        above = text[previous:start]
-        if not above.startswith(indent + "#") or above[len(indent) :].startswith("# job2pod"):
-            break
-        start = previous
-    return start, end
