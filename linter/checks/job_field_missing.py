@@ -9,7 +9,7 @@ from typing import Literal
 from linter.context import CheckContext
 from linter.edits import yaml as yaml_edits
 from linter.findings import Edit, Fix, Violation
-from linter.kube import extract
+from linter.kube import extract, kustomize
 from linter.kube.job_features import is_thin_wrapper
 from linter.levels import FixSafety
 from linter.settings import param
@@ -33,6 +33,12 @@ class Params:
     fix_value: Literal["ttl_seconds_after_finished", "backoff_limit"] | None = param(
         default=None, description="The configured value the fix inserts (none: no fix)."
     )
+    default_changed_by: list[str] = param(
+        factory=list,
+        description="Job spec fields that give the missing field another default: a Job "
+        "that sets one is not reported (backoffLimit defaults to 2147483647, not 6, when "
+        "backoffLimitPerIndex is set).",
+    )
 
 
 def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violation]:
@@ -43,6 +49,12 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
     if not isinstance(spec, MappingNode) or nodes.entry(spec, params.field) is not None:
         return
     if params.pod_spec_counts and nodes.entry(parts.pod_spec, params.field) is not None:
+        return
+    if any(nodes.entry(spec, name) is not None for name in params.default_changed_by):
+        return
+    # A partial Job patches a base: the field may be there, and a value inserted here
+    # would override the base's.
+    if kustomize.is_patch(obj):
         return
     rendered = extract.spec_rendered(obj, parts)
     if rendered or (params.skip_thin_wrappers and is_thin_wrapper(parts)):
