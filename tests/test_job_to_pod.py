@@ -1,14 +1,18 @@
-"""Pods written by the JP201 rewrite validate as Pods (kubernetes-validate, strict, 1.30)."""
+"""Pods written by the JP201 rewrite validate as Pods (kubernetes-validate, strict, 1.30),
+and its fix title says what the rewrite changes in behaviour."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
 from manifests import plain
+from rule_fixtures import rules_by_id, run_rule
 
+from linter.findings import Finding
 from linter.sources.text import decode
 from linter.sources.yaml import parse
 
@@ -23,3 +27,75 @@ def test_rewritten_pods_validate_strictly(path: Path) -> None:
     for pod in pods:
         manifest = json.loads(json.dumps(plain(pod.node)))
         kubernetes_validate.validate(manifest, "1.30.0", strict=True)
+
+
+def _jp201(text: str, **params: object) -> list[Finding]:
+    rule = rules_by_id()["JP201"]
+    if params:
+        rule = dataclasses.replace(rule, param_values={**rule.param_values, **params}, _params=[])
+    return run_rule(rule, Path("job.yaml"), text.encode())
+
+
+THIN = """\
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: task-run
+{owner}spec:
+  backoffLimit: 0
+  ttlSecondsAfterFinished: 600
+  activeDeadlineSeconds: 900
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: task
+          image: registry.example.dev/task:1.0
+"""
+OWNER = """\
+  ownerReferences:
+    - {apiVersion: tasks.example.dev/v1, kind: Task, name: run, uid: 1f2e}
+"""
+
+
+def test_a_bare_pod_is_only_cleaned_up_by_podgc() -> None:
+    (finding,) = _jp201(THIN.format(owner=""))
+    assert finding.fix is not None
+    title = finding.fix.title
+    assert title.startswith("Rewrite the Job as a Pod (")
+    assert "a finished Pod with no owner is never cleaned up except by the PodGC" in title
+    assert "ownerReference garbage-collects" not in title
+
+
+def test_an_owned_pod_is_collected_with_its_owner() -> None:
+    (finding,) = _jp201(THIN.format(owner=OWNER))
+    assert finding.fix is not None
+    title = finding.fix.title
+    assert title.startswith("Rewrite the Job as a Pod owned by the Task (")
+    assert "the Task's ownerReference garbage-collects the Pod" in title
+    assert "PodGC" not in title
+
+
+def test_the_fix_title_says_where_each_deadline_counts_from() -> None:
+    (finding,) = _jp201(THIN.format(owner=OWNER))
+    assert finding.fix is not None
+    assert (
+        "activeDeadlineSeconds moved into the Pod spec: a Job's deadline counts from the "
+        "Job's start (Pending time included), a Pod's from the Pod's start on the node"
+    ) in finding.fix.title
+
+
+HOOK = THIN.format(owner="  annotations:\n    helm.sh/hook: pre-install\n")
+
+
+def test_hook_jobs_stay_jobs_unless_the_rule_says_otherwise() -> None:
+    assert _jp201(HOOK) == []
+    (finding,) = _jp201(HOOK, hook_annotations=[])
+    assert finding.fix is not None
+
+
+def test_a_job_with_finalizers_of_its_own_is_not_rewritten() -> None:
+    text = THIN.format(owner="  finalizers: [example.dev/archive]\n")
+    (finding,) = _jp201(text)
+    assert finding.fix is None
+    assert "no automatic rewrite: the Job has finalizers of its own" in finding.message

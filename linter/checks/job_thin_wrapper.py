@@ -8,8 +8,8 @@ from typing import Literal
 
 from linter.context import CheckContext
 from linter.findings import Violation
-from linter.kube import extract, job_to_pod
-from linter.kube.job_features import migration_blockers
+from linter.kube import extract, job_to_pod, kustomize
+from linter.kube.job_features import HOOK_ANNOTATIONS, QUEUE_PREFIXES, Kept, migration_blockers
 from linter.settings import param
 from linter.sources import nodes
 from linter.sources.yaml import K8sObject
@@ -23,13 +23,26 @@ class Params:
         description="`thin-wrapper`: Jobs a Pod can replace; `blocked`: Jobs that must stay "
         "Jobs, with each field that keeps them."
     )
+    hook_annotations: list[str] = param(
+        factory=lambda: list(HOOK_ANNOTATIONS),
+        description="Annotations that make a Job a deploy tool's hook (Helm, Argo CD): the "
+        "tool waits for the Job to complete, so the Job stays a Job. Empty: hooks are "
+        "judged like any Job.",
+    )
+    queue_prefixes: list[str] = param(
+        factory=lambda: list(QUEUE_PREFIXES),
+        description="Label and annotation prefixes of a queue controller that admits Jobs "
+        "by unsuspending them (Kueue): such a Job stays a Job.",
+    )
 
 
 def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violation]:
     parts = extract.job_parts(obj)
-    if parts is None or parts.in_cronjob:
+    # A patch (a partial Job) is neither a Job that stays nor one to rewrite on its own.
+    if parts is None or parts.in_cronjob or kustomize.is_patch(obj):
         return
-    blockers = migration_blockers(parts, rendered=extract.spec_rendered(obj, parts))
+    kept = Kept(params.hook_annotations, params.queue_prefixes)
+    blockers = migration_blockers(parts, extract.spec_rendered(obj, parts), kept)
     kind = nodes.get(obj.node, "kind")
     assert kind is not None
     name = obj.identity.name or "(unnamed)"

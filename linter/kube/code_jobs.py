@@ -30,7 +30,7 @@ from linter.edits.python import (
 )
 from linter.findings import Edit
 from linter.kube import clients, extract, job_features
-from linter.kube.job_to_pod import MERGED_METADATA, MOVED_TO_POD_SPEC
+from linter.kube.job_to_pod import DEADLINE_NOTE, MERGED_LISTS, MERGED_METADATA, MOVED_TO_POD_SPEC
 from linter.sources import python_flow
 from linter.sources.python import PythonSource, walk
 
@@ -485,22 +485,26 @@ def _unused_locals(source: PythonSource, job: CodeJob) -> list[Edit]:
 def _merge_metadata(
     source: PythonSource, job: CodeJob, template: Fields, conversion: Conversion
 ) -> None:
+    """The Pod's metadata as the Job controller gives its Pods: the template's labels,
+    annotations and finalizers, the template's value winning a conflict."""
+    own_value = job.fields.value("metadata")
+    own = _meta_fields(source, own_value) if own_value is not None else None
+    if own is not None and "finalizers" in own.members:
+        raise NotRewritable("the Job has finalizers of its own: on a Pod nobody removes them")
     template_meta = _meta_fields(source, template.value("metadata"))
     if template.value("metadata") is None:
         return
     if template_meta is None:
         raise NotRewritable("the pod template's metadata is built elsewhere: merge it by hand")
-    wanted = [n for n in MERGED_METADATA if n in template_meta.members]
+    wanted = [n for n in (*MERGED_METADATA, *MERGED_LISTS) if n in template_meta.members]
     if not wanted:
         return
-    own_value = job.fields.value("metadata")
     if own_value is None:
         text = source.code(template.value("metadata"))  # type: ignore[arg-type]
         conversion.edits.append(
             append_member(source, job.fields.node, job.fields.member_text("metadata", text))
         )
         return
-    own = _meta_fields(source, own_value)
     if own is None:
         raise NotRewritable("the Job's metadata is built elsewhere: merge the template's by hand")
     for name in wanted:
@@ -550,7 +554,11 @@ def _merge_dicts(
         if present is None:
             conversion.edits.append(append_member(source, mine, source.code(element).rstrip(",")))
         elif source.code(present) != source.code(value):
-            conversion.notes.append(f"{name} {key}: the Job's value kept over the pod template's")
+            where = source.span(present)
+            conversion.edits.append(Edit(where.start, where.end, source.code(value)))
+            conversion.notes.append(
+                f"{name} {key}: the pod template's value replaces the Job's, as on the Job's Pods"
+            )
 
 
 def _lift_pod_spec(
@@ -565,11 +573,24 @@ def _lift_pod_spec(
         moved = spec.value(name)
         if moved is None:
             continue
-        if name in pod_spec.members:
-            conversion.notes.append(f"{_shown(job, name)} of the pod spec kept over the Job's")
+        present = pod_spec.value(name)
+        if present is None:
+            inner.append(
+                append_member(source, pod_spec.node, pod_spec.member_text(name, source.code(moved)))
+            )
+            conversion.notes.append(f"{_shown(job, name)} moved into the Pod spec: {DEADLINE_NOTE}")
             continue
-        inner.append(
-            append_member(source, pod_spec.node, pod_spec.member_text(name, source.code(moved)))
+        job_value, pod_value = _literal_number(moved), _literal_number(present)
+        if not isinstance(job_value, int) or not isinstance(pod_value, int):
+            raise NotRewritable(
+                f"the Job and its pod spec both set {_shown(job, name)}, not both literally"
+            )
+        if job_value < pod_value:
+            where = source.span(present)
+            inner.append(Edit(where.start, where.end, source.code(moved)))
+        kept = "the Job's" if job_value < pod_value else "the pod spec's"
+        conversion.notes.append(
+            f"{_shown(job, name)}: the smaller ({min(job_value, pod_value)}, {kept}) kept; {DEADLINE_NOTE}"
         )
     where = source.span(pod_spec.node)
     text = apply_within(source.text[where.start : where.end], where.start, inner)

@@ -8,7 +8,7 @@ jobTemplate), a Role's rules, a CRD's schemas and printer columns; no check walk
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 from linter.sources import nodes
@@ -20,6 +20,8 @@ CRD_KIND = "CustomResourceDefinition"
 # Labels the Job controller puts on the Pods it creates.
 JOB_GENERATED_LABELS = ("job-name", "controller-uid")
 JOB_GENERATED_LABEL_PREFIXES = ("batch.kubernetes.io/",)
+# The ones among them whose value is the Job's name (Job concepts, Job labels).
+JOB_NAME_LABELS = ("job-name", "batch.kubernetes.io/job-name")
 # API groups Kubernetes serves itself: no dot (apps, batch, policy …) or under k8s.io
 # (rbac.authorization.k8s.io …). SIG projects' CRDs live under x-k8s.io, which is not.
 _BUILTIN_GROUP_SUFFIX = ".k8s.io"
@@ -31,28 +33,35 @@ LABEL_KEY_LISTS = frozenset({"matchLabelKeys", "mismatchLabelKeys"})
 NEGATIVE_OPERATORS = frozenset({"NotIn", "DoesNotExist"})
 _SET_VALUES = re.compile(r"\([^)]*\)")
 _REQUIREMENT_KEY = re.compile(r"\s*!?\s*([A-Za-z0-9][-A-Za-z0-9_./]*)")
+# The values a requirement of a selector string admits: `key=v`, `key==v`, `key in (a,b)`.
+_REQUIREMENT_VALUES = re.compile(
+    r"\s*([A-Za-z0-9][-A-Za-z0-9_./]*)\s*(?:==?\s*([^,\s]*)|\s+in\s*\(([^)]*)\))\s*\Z"
+)
 
 
 @dataclass(frozen=True)
 class JobParts:
-    """A Job's spec and what hangs off it; `in_cronjob` for a CronJob's jobTemplate."""
+    """A Job's spec and what hangs off it; `in_cronjob` for a CronJob's jobTemplate.
+    `metadata` is the Job's own (the jobTemplate's in a CronJob)."""
 
     spec: Node | None
     template: Node | None
     template_metadata: Node | None
     pod_spec: Node | None
     in_cronjob: bool
+    metadata: Node | None = None
 
 
 def job_parts(obj: K8sObject) -> JobParts | None:
     if obj.kind == "Job":
-        spec = nodes.get(obj.node, "spec")
+        holder: Node | None = obj.node
         in_cronjob = False
     elif obj.kind == "CronJob":
-        spec = nodes.get(obj.node, "spec", "jobTemplate", "spec")
+        holder = nodes.get(obj.node, "spec", "jobTemplate")
         in_cronjob = True
     else:
         return None
+    spec = nodes.get(holder, "spec")
     template = nodes.get(spec, "template")
     return JobParts(
         spec=spec,
@@ -60,6 +69,7 @@ def job_parts(obj: K8sObject) -> JobParts | None:
         template_metadata=nodes.get(template, "metadata"),
         pod_spec=nodes.get(template, "spec"),
         in_cronjob=in_cronjob,
+        metadata=nodes.get(holder, "metadata"),
     )
 
 
@@ -187,18 +197,31 @@ class SelectorLabel:
     field: str
     # `NotIn`, `DoesNotExist`, `!key`, `key!=v`: true of every Pod without the label.
     negative: bool = False
+    # The label values it admits (`In`, `=`, a label map's value); empty when it admits
+    # any value or the values are not literal.
+    values: tuple[str, ...] = ()
 
 
-def selector_labels(root: Node | None, skip: tuple[Node, ...] = ()) -> Iterator[SelectorLabel]:
+def selector_labels(
+    root: Node | None,
+    skip: tuple[Node, ...] = (),
+    value_text: Callable[[Node | None], str | None] = nodes.scalar,
+) -> Iterator[SelectorLabel]:
     """Every label a selector under `root` matches on: matchLabels keys, matchExpressions
     keys, matchLabelKeys items, plain label maps and selector strings (`job-name=x`).
-    Labels themselves (`metadata.labels`) are not selectors and are not looked at."""
+    Labels themselves (`metadata.labels`) are not selectors and are not looked at.
+    `value_text` reads the label values a selector admits (templated ones too, if it can)."""
+
+    def one(node: Node | None) -> tuple[str, ...]:
+        text = value_text(node)
+        return (text,) if text is not None else ()
+
     for _, key, value, path in nodes.walk(root, skip):
         holder = next((p for p in reversed(path) if not p.startswith("[")), "")
         name = key.value
         if name == "matchLabels":
-            for label_key, _ in nodes.entries(value):
-                yield SelectorLabel(label_key.value, label_key, holder)
+            for label_key, label_value in nodes.entries(value):
+                yield SelectorLabel(label_key.value, label_key, holder, values=one(label_value))
         elif name == "matchExpressions":
             for expression in nodes.items(value):
                 node = nodes.get(expression, "key")
@@ -206,14 +229,18 @@ def selector_labels(root: Node | None, skip: tuple[Node, ...] = ()) -> Iterator[
                 operator = nodes.scalar(nodes.get(expression, "operator"))
                 if node is not None and label is not None:
                     negative = operator in NEGATIVE_OPERATORS
-                    yield SelectorLabel(label, node, holder, negative)
+                    admitted = nodes.items(nodes.get(expression, "values"))
+                    values = tuple(v for item in admitted for v in one(item))
+                    if operator != "In" or len(values) != len(admitted):
+                        values = ()
+                    yield SelectorLabel(label, node, holder, negative, values)
         elif name in LABEL_KEY_LISTS:
             for item in nodes.items(value):
                 label = nodes.scalar(item)
                 if label is not None:
                     yield SelectorLabel(label, item, name)
         elif name in SELECTOR_FIELDS:
-            yield from _plain_selector(name, value)
+            yield from _plain_selector(name, value, one)
 
 
 def selector_requirements(text: str) -> Iterator[tuple[str, bool]]:
@@ -227,11 +254,14 @@ def selector_requirements(text: str) -> Iterator[tuple[str, bool]]:
             yield m.group(1), negative
 
 
-def _plain_selector(name: str, value: Node) -> Iterator[SelectorLabel]:
+def _plain_selector(
+    name: str, value: Node, one: Callable[[Node | None], tuple[str, ...]]
+) -> Iterator[SelectorLabel]:
     text = nodes.scalar(value)
     if text is not None:
         for label, negative in selector_requirements(text):
-            yield SelectorLabel(label, value, name, negative)
+            values = requirement_values(text, label)
+            yield SelectorLabel(label, value, name, negative, values)
         return
     pairs = list(nodes.entries(value))
     if any(k.value in ("matchLabels", "matchExpressions") for k, _ in pairs):
@@ -239,4 +269,41 @@ def _plain_selector(name: str, value: Node) -> Iterator[SelectorLabel]:
     # A label map's values are strings; a mapping value means this is no label map.
     for label_key, label_value in pairs:
         if isinstance(label_value, ScalarNode):
-            yield SelectorLabel(label_key.value, label_key, name)
+            yield SelectorLabel(label_key.value, label_key, name, values=one(label_value))
+
+
+def requirement_values(text: str, label: str) -> tuple[str, ...]:
+    """The values the requirements on `label` of a selector string admit (`job-name=x`,
+    `job-name in (x,y)`); empty when one admits any value (`job-name`, `!=`, `notin`)."""
+    found: list[str] = []
+    for requirement in _requirements(text):
+        m = _REQUIREMENT_VALUES.match(requirement)
+        key = _REQUIREMENT_KEY.match(requirement)
+        if key is None or key.group(1) != label:
+            continue
+        if m is None:
+            return ()
+        single, listed = m.group(2), m.group(3)
+        found.extend([single] if single is not None else [v.strip() for v in listed.split(",")])
+    return tuple(found)
+
+
+def _requirements(text: str) -> list[str]:
+    """A selector string split at the commas between requirements, not inside `(a,b)`."""
+    parts, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += (ch == "(") - (ch == ")")
+        if ch == "," and depth == 0:
+            parts.append(text[start:i])
+            start = i + 1
+    parts.append(text[start:])
+    return parts
+
+
+def name_text(obj: K8sObject, node: Node | None) -> str | None:
+    """A name as written: the scalar, or for a templated one its source text without
+    quotes, so that the same Helm expression in two places reads the same."""
+    text = nodes.scalar(node)
+    if text is not None or node is None or not nodes.is_templated(node):
+        return text
+    return obj.source_text(node).strip("'\"")
