@@ -1,9 +1,15 @@
-"""Jobs stopped by suspending them: `spec.suspend: true` or `spec.parallelism: 0`.
+"""Jobs stopped by suspending them: `spec.suspend: true` or `spec.parallelism: 0` patched
+onto a Job that runs.
 
-Found on Job objects (strategic-merge patch files are partial Jobs), on JSON 6902 patch
-files, and on the patches a Kustomization holds inline as strings. An inline patch is
-composed on its own; its finding is placed on the same text inside the outer file, so the
-position is where the user reads it inside the block scalar.
+A stop is a patch: a strategic-merge patch file that is a partial Job, or a patch a
+Kustomization holds inline (a string, or Flux's YAML) whose target or own kind says Job.
+A whole Job manifest that sets `suspend: true` is created suspended (start gating, Job
+concepts: Suspending a Job), and a Job a queue controller manages (Kueue) is suspended and
+resumed by it for admission: neither is a stop. A JSON 6902 patch file names no target
+(Flux resources, CronJobs and Argo Workflows have `/spec/suspend` too): only the
+kustomization that names it ties it to a Job. An inline patch is composed on its own; its
+finding is placed on the same text inside the outer file, so the position is where the
+user reads it inside the block scalar.
 """
 
 from __future__ import annotations
@@ -13,14 +19,15 @@ from dataclasses import dataclass
 
 from linter.context import CheckContext
 from linter.findings import Span, Violation
-from linter.kube import extract
+from linter.kube import extract, kustomize
+from linter.kube.job_features import QUEUE_PREFIXES
+from linter.kube.kustomize import JSON_PATCH_KIND, PatchEntry
 from linter.settings import param
 from linter.sources import nodes
-from linter.sources.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from linter.sources.yaml import K8sObject, YamlDocument, YamlSource, parse
+from linter.sources.nodes import Node, ScalarNode
+from linter.sources.yaml import K8sObject
 
 TARGET = "object"
-JSON_PATCH_KIND = "JSONPatch"
 JOB_KIND = "Job"
 # A Job kind of another API group (Volcano's, say) has no suspend semantics of batch/v1.
 _JOB_GROUP = "batch"
@@ -34,13 +41,18 @@ class Params:
         description="Job spec fields and the value that pauses the Job when it is set.",
     )
     kustomization_kinds: list[str] = param(
-        factory=lambda: ["Kustomization", "Component"],
+        factory=lambda: sorted(kustomize.KUSTOMIZATION_KINDS),
         description="Kinds whose inline patches are read (kustomize and Flux alike).",
     )
     patch_lists: list[str] = param(
-        factory=lambda: ["patches", "patchesJson6902", "patchesStrategicMerge"],
+        factory=lambda: list(kustomize.PATCH_FIELDS),
         description="Kustomization fields that hold patches, as entries with `patch:` and "
         "`target:` or as bare strings.",
+    )
+    queue_prefixes: list[str] = param(
+        factory=lambda: list(QUEUE_PREFIXES),
+        description="Label and annotation prefixes of a queue controller that suspends and "
+        "resumes the Jobs it admits (Kueue): their suspend is admission, not a stop.",
     )
 
 
@@ -59,9 +71,10 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
     if obj.kind in params.kustomization_kinds:
         yield from _kustomization(obj, params)
         return
-    via = "set by this JSON 6902 patch " if obj.kind == JSON_PATCH_KIND else ""
+    if obj.kind != JOB_KIND or not kustomize.is_patch(obj) or _queued(obj, params):
+        return
     for stop in _stops(obj, params):
-        yield _violation(stop.span, stop, via)
+        yield _violation(stop.span, stop, "")
 
 
 def _stops(obj: K8sObject, params: Params) -> Iterator[_Stop]:
@@ -78,6 +91,16 @@ def _stops(obj: K8sObject, params: Params) -> Iterator[_Stop]:
 def _is_batch(api_version: str | None) -> bool:
     # A strategic-merge patch may leave apiVersion out; a templated one is unknown too.
     return api_version is None or api_version.split("/")[0] == _JOB_GROUP
+
+
+def _queued(obj: K8sObject, params: Params) -> bool:
+    """A Job managed by a queue controller: its labels or annotations carry the prefix."""
+    meta = extract.metadata(obj)
+    return any(
+        key.value.startswith(tuple(params.queue_prefixes))
+        for name in ("labels", "annotations")
+        for key, _ in nodes.entries(nodes.get(meta, name))
+    )
 
 
 def _spec_stops(obj: K8sObject, spec: Node | None, params: Params) -> Iterator[_Stop]:
@@ -128,57 +151,38 @@ def _text(obj: K8sObject, key: Node, value: Node) -> str:
 
 def _kustomization(obj: K8sObject, params: Params) -> Iterator[Violation]:
     via = f"set by a patch in this {obj.kind} "
-    for patch, target_kind in _inline_patches(obj, params):
-        inner = parse(patch.value)
-        for stop in _embedded_stops(inner, target_kind, params):
-            yield _violation(_locate(obj, patch, inner.text, stop), stop, via)
+    for entry in kustomize.patch_entries(obj, params.patch_lists):
+        if not _may_target_job(entry, params):
+            continue
+        for patch in kustomize.patch_objects(obj, entry):
+            if not _tied_to_job(patch, entry) or _queued(patch, params):
+                continue
+            for stop in _stops(patch, params):
+                span = stop.span
+                if patch.source is not obj.source and isinstance(entry.patch, ScalarNode):
+                    span = _locate(obj, entry.patch, patch.source.text, stop)
+                yield _violation(span, stop, via)
 
 
-def _inline_patches(obj: K8sObject, params: Params) -> Iterator[tuple[ScalarNode, str | None]]:
-    """(patch string, target kind) of a kustomize Kustomization (top level) or a Flux one
-    (under `spec`); entries that target another kind than Job are left out."""
-    for holder in (obj.node, nodes.get(obj.node, "spec")):
-        for name in params.patch_lists:
-            for entry in nodes.items(nodes.get(holder, name)):
-                patch: Node | None = entry
-                target_kind = None
-                if isinstance(entry, MappingNode):
-                    patch = nodes.get(entry, "patch")
-                    target_kind = nodes.scalar(nodes.get(entry, "target", "kind"))
-                if target_kind not in (None, JOB_KIND):
-                    continue
-                # A bare string is a file name or a patch; a file name composes to a scalar.
-                if isinstance(patch, ScalarNode) and patch.value.strip():
-                    yield patch, target_kind
+def _may_target_job(entry: PatchEntry, params: Params) -> bool:
+    """Entries whose target selects another kind or group, or Jobs of a queue, are not
+    stops of a Task's Job."""
+    target = entry.target
+    if target is None:
+        return True
+    if target.kind not in (None, JOB_KIND) or target.group not in (None, _JOB_GROUP):
+        return False
+    selector = target.label_selector or ""
+    return not any(prefix in selector for prefix in params.queue_prefixes)
 
 
-def _embedded_stops(inner: YamlSource, target_kind: str | None, params: Params) -> Iterator[_Stop]:
-    for doc in inner.documents:
-        obj = _embedded_object(inner, doc, target_kind)
-        if obj is not None:
-            yield from _stops(obj, params)
-
-
-def _embedded_object(
-    inner: YamlSource, doc: YamlDocument, target_kind: str | None
-) -> K8sObject | None:
-    """The patch document as an object: a strategic-merge patch may leave its kind to the
-    entry's target; a list of ops is a JSON 6902 patch."""
-    root = doc.root
-    if isinstance(root, SequenceNode):
-        ops = [op for op in root.value if isinstance(op, MappingNode)]
-        if ops and len(ops) == len(root.value) and all(_is_op(op) for op in ops):
-            return K8sObject(inner, doc, root, JSON_PATCH_KIND, None)
-        return None
-    if not isinstance(root, MappingNode):
-        return None
-    kind = nodes.scalar(nodes.get(root, "kind")) or target_kind
-    api_version = nodes.scalar(nodes.get(root, "apiVersion"))
-    return K8sObject(inner, doc, root, kind, api_version)
-
-
-def _is_op(node: MappingNode) -> bool:
-    return nodes.get(node, "op") is not None and nodes.get(node, "path") is not None
+def _tied_to_job(patch: K8sObject, entry: PatchEntry) -> bool:
+    """Whether this file says the patch is a Job's: a strategic-merge patch of kind Job
+    (its own, or its target's), or a JSON 6902 patch whose target names kind Job."""
+    if patch.kind == JOB_KIND:
+        return True
+    target = entry.target
+    return patch.kind == JSON_PATCH_KIND and target is not None and target.selects_kind(JOB_KIND)
 
 
 def _locate(obj: K8sObject, patch: ScalarNode, inner_text: str, stop: _Stop) -> Span:
