@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from linter.context import CheckContext
 from linter.findings import Edit, Fix, Violation
 from linter.kube import extract
-from linter.kube.job_features import is_thin_wrapper
+from linter.kube.job_features import is_thin_wrapper, kept_job_names
 from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources import nodes
@@ -58,8 +58,19 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
         items = nodes.get(obj.node, "items")
         skip = (items,) if items is not None else ()
     prefixes = tuple(params.label_prefixes)
-    for found in extract.selector_labels(obj.node, skip):
+    kept: frozenset[str] | None = None
+
+    def value_text(node: Node | None) -> str | None:
+        return extract.name_text(obj, node)
+
+    for found in extract.selector_labels(obj.node, skip, value_text):
         if found.label in params.labels or found.label.startswith(prefixes):
+            if found.label in extract.JOB_NAME_LABELS and found.values and not found.negative:
+                # Selecting the Pods of a Job that stays a Job in this file is valid (the
+                # headless Service of an Indexed Job: Job concepts, Indexed Job).
+                kept = kept_job_names(obj.source) if kept is None else kept
+                if kept.issuperset(found.values):
+                    continue
             effect = _effect(found.field, found.negative)
             args = {"field": found.field, "label": found.label, "effect": effect}
             yield Violation(obj.span(found.node), args)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from linter.context import CheckContext
 from linter.findings import Violation
 from linter.kube import extract
+from linter.kube.job_features import kept_job_names
 from linter.settings import param
 from linter.sources import nodes
 from linter.sources.yaml import K8sObject
@@ -23,9 +24,15 @@ class Params:
         description="The owner's API group (`batch`); a reference of another group with the "
         "same kind is not reported. A missing or templated apiVersion is reported."
     )
+    kept_jobs_valid: bool = param(
+        default=False,
+        description="An owner that is a batch Job of the same file staying a Job (no thin "
+        "wrapper, no patch) is valid: it still exists after the migration.",
+    )
 
 
 def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violation]:
+    kept: frozenset[str] | None = None
     for reference in extract.owner_references(obj):
         kind = nodes.get(reference, "kind")
         if kind is None or nodes.scalar(kind) != params.kind:
@@ -34,6 +41,12 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
         if group is not None and group != params.api_group:
             continue
         owner_node = nodes.get(reference, "name")
+        owned_by = extract.name_text(obj, owner_node)
+        if owned_by is not None and params.kept_jobs_valid:
+            # A Job that stays a Job in this file keeps owning it (a fixture of its Pods).
+            kept = kept_job_names(obj.source) if kept is None else kept
+            if owned_by in kept:
+                continue
         owner = "{{…}}" if nodes.is_templated(owner_node) else nodes.scalar(owner_node)
         args = {
             "kind": obj.kind,
