@@ -1,8 +1,9 @@
 """RBAC PolicyRules that grant resources of an API group (explicitly, or through `*`).
 
 With `replace_with`, the fix removes the matched resources and makes sure a core-group
-rule grants the same verbs on that resource (plus `delete` where the old grant could
-patch or update: stopping becomes deleting).
+rule grants what replaces them, least privilege: the verbs of the matched resource (not
+its subresources) mapped through `verb_map` (linter/kube/rbac.py computes the grant). A
+ClusterRole with an aggregationRule has controller-managed rules and is never edited.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from linter.context import CheckContext
 from linter.edits import yaml as yaml_edits
 from linter.findings import Edit, Fix, Violation
-from linter.kube import extract
+from linter.kube import extract, rbac
 from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources import nodes
@@ -21,8 +22,7 @@ from linter.sources.nodes import MappingNode, Node, SequenceNode
 from linter.sources.yaml import K8sObject
 
 TARGET = "object"
-_WRITE_VERBS = {"patch", "update"}
-_TEMPLATED = "{{…}}"
+_FINALIZERS = "/finalizers"
 
 
 @dataclass(frozen=True)
@@ -35,13 +35,19 @@ class Params:
     )
     wildcard: bool = param(
         default=False,
-        description="Report grants that reach the resources only through `*` instead of "
-        "explicit ones.",
+        description="Report grants that reach the resources only through `*` (or "
+        "`*/<subresource>`) instead of explicit ones.",
     )
     replace_with: str | None = param(
         default=None,
         description="Core-group resource that takes over the grant in the fix (e.g. `pods`); "
-        "unset: no fix.",
+        "unset: no fix. Only the resources without a subresource are replaced; "
+        "subresource grants (`jobs/status`) are removed, never mapped.",
+    )
+    verb_map: dict[str, list[str]] = param(
+        factory=lambda: {k: list(v) for k, v in rbac.JOBS_TO_PODS_VERBS.items()},
+        description="What each verb of the replaced grant becomes on `replace_with`; a verb "
+        "not in the map gives nothing (least privilege: update and patch become delete).",
     )
 
 
@@ -60,9 +66,19 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
         yield from _wildcards(obj, grants, params)
         return
     offenders = [g for g in grants if _explicit(g, params) and _grants_verbs(g, params)]
-    fixes = _fixes(obj, grants, offenders, params) if params.replace_with else {}
+    aggregation = _aggregation(obj)
+    fixes = {}
+    if params.replace_with and aggregation is None:
+        fixes = _fixes(obj, offenders, params, params.replace_with)
     for grant in offenders:
         matched = _explicit(grant, params)
+        if aggregation is not None:
+            note = (
+                "; its rules are managed by the aggregation controller, which fills them from "
+                f"the ClusterRoles labelled {aggregation}: change those, not this one"
+            )
+        else:
+            note = _finalizers_note(obj, [r for r, _ in matched], params)
         yield Violation(
             obj.span(matched[0][1]),
             {
@@ -70,6 +86,7 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
                 "resources": [r for r, _ in matched],
                 "groups": sorted({g for g, _ in grant.groups} & set(params.api_groups)),
                 "verbs": grant.verbs or ["(none)"],
+                "note": note,
             },
             fixes.get(grant.index),
         )
@@ -109,63 +126,110 @@ def _wildcards(obj: K8sObject, grants: list[_Grant], params: Params) -> Iterator
         group_names = {g for g, _ in grant.groups}
         explicit_group = bool(group_names & set(params.api_groups))
         explicit = [n for r, n in grant.resources if r in params.resources]
-        wild_group = [n for g, n in grant.groups if g == "*"]
-        wild_resource = [n for r, n in grant.resources if r == "*"]
-        if not ((wild_group and (explicit or wild_resource)) or (explicit_group and wild_resource)):
+        wild_group = [n for g, n in grant.groups if g == rbac.WILDCARD]
+        wild_resource = [n for r, n in grant.resources if r == rbac.WILDCARD]
+        # `*/status` covers the status subresource of every resource (the RBAC authorizer's
+        # ResourceMatches): in the batch group that is jobs/status.
+        wild_sub = [
+            (r, n)
+            for r, n in grant.resources
+            if r.startswith("*/") and any(p.endswith(r[1:]) for p in params.resources)
+        ]
+        reached = wild_group and (explicit or wild_resource or wild_sub)
+        if not (reached or (explicit_group and (wild_resource or wild_sub))):
             continue
-        at = wild_group[0] if wild_group else wild_resource[0]
+        if wild_group:
+            at, field = wild_group[0], "apiGroups"
+        else:
+            at, field = (wild_resource or [n for _, n in wild_sub])[0], "resources"
+        covered = params.resources
+        if not wild_resource and not explicit and wild_sub:
+            covered = [p for p in params.resources if any(p.endswith(r[1:]) for r, _ in wild_sub)]
         yield Violation(
             obj.span(at),
             {
                 "kind": obj.kind,
-                "field": "apiGroups" if wild_group else "resources",
-                "resources": params.resources,
+                "field": field,
+                "resources": covered,
                 "groups": params.api_groups,
                 "verbs": grant.verbs or ["(none)"],
             },
         )
 
 
-def _fixes(
-    obj: K8sObject, grants: list[_Grant], offenders: list[_Grant], params: Params
-) -> dict[int, Fix]:
+def _aggregation(obj: K8sObject) -> str | None:
+    """The label selectors of a ClusterRole's aggregationRule, as text; None without one."""
+    rule = nodes.get(obj.node, "aggregationRule")
+    if obj.kind != "ClusterRole" or rule is None:
+        return None
+    selectors = []
+    for selector in nodes.items(nodes.get(rule, "clusterRoleSelectors")):
+        labels = [
+            f"{k.value}={nodes.scalar(v) or '…'}"
+            for k, v in nodes.entries(nodes.get(selector, "matchLabels"))
+        ]
+        for expression in nodes.items(nodes.get(selector, "matchExpressions")):
+            key = nodes.scalar(nodes.get(expression, "key")) or "…"
+            operator = nodes.scalar(nodes.get(expression, "operator")) or "…"
+            labels.append(f"{key} {operator}")
+        if labels:
+            selectors.append(",".join(labels))
+    return " or ".join(f"`{s}`" for s in selectors) or "its clusterRoleSelectors"
+
+
+def _finalizers_note(obj: K8sObject, matched: Sequence[str], params: Params) -> str:
+    """After the migration the Task owns its Pod: setting blockOwnerDeletion on that
+    ownerReference needs update on the Task's finalizers, not the Job's
+    (OwnerReferencesPermissionEnforcement)."""
+    if not params.replace_with or not any(r.endswith(_FINALIZERS) for r in matched):
+        return ""
+    owners = [
+        f"{resource}/finalizers ({group})"
+        for rule in rbac.policy_rules(obj)
+        for group in rule.api_groups
+        if extract.is_custom_resource(f"{group}/v1")
+        for resource in rule.resources
+        if "/" not in resource and resource not in (rbac.WILDCARD, rbac.TEMPLATED)
+    ]
+    where = ", ".join(dict.fromkeys(owners)) or "<tasks>/finalizers of the Task's API group"
+    return (
+        "; blockOwnerDeletion on the Pod's ownerReference to its Task then needs update on "
+        f"{where}, not on jobs/finalizers"
+    )
+
+
+def _fixes(obj: K8sObject, offenders: list[_Grant], params: Params, target: str) -> dict[int, Fix]:
     """One fix per offending rule; the first also carries the replacement grant, computed
     for the whole Role so that two jobs rules do not add two pods rules."""
     rules_node = nodes.get(obj.node, "rules")
     if not isinstance(rules_node, SequenceNode) or not offenders:
         return {}
-    target = params.replace_with or ""
-    missing = _missing_verbs(grants, offenders, target)
+    rules = rbac.policy_rules(obj)
+    by_index = {rule.index: rule for rule in rules}
+    replaced = [r for r in params.resources if "/" not in r]
+    mapped = [by_index[g.index] for g in offenders if set(replaced) & {r for r, _ in g.resources}]
+    if any(rbac.TEMPLATED in rule.verbs for rule in mapped):
+        return {}  # what a templated verb needs on pods is unknown: mapped by hand
+    needed = [
+        grant
+        for resource in replaced
+        for grant in rbac.replacement_grants(mapped, resource, target, params.verb_map)
+    ]
+    missing = rbac.missing_grants(needed, rules)
     fixes: dict[int, Fix] = {}
     for position, grant in enumerate(offenders):
         add = missing if position == 0 else []
-        edits = _rule_edits(obj, rules_node, grant, params, target, add)
+        edits = _rule_edits(obj, rules_node, grant, params, by_index[grant.index], rules, add)
         if edits is None:
             continue
         title = f"Remove {', '.join(r for r, _ in _explicit(grant, params))} from the rule"
-        if add:
-            title += f"; grant {', '.join(add)} on core {target}"
+        for extra in add:
+            title += f"; grant {', '.join(extra.verbs)} on core {', '.join(extra.resources)}"
+            if extra.resource_names:
+                title += f" named {', '.join(extra.resource_names)}"
+        title += _finalizers_note(obj, [r for r, _ in _explicit(grant, params)], params)
         fixes[grant.index] = Fix(tuple(edits), FixSafety.UNSAFE, title)
     return fixes
-
-
-def _missing_verbs(grants: list[_Grant], offenders: list[_Grant], target: str) -> list[str]:
-    needed: list[str] = []
-    for grant in offenders:
-        for verb in grant.verbs:
-            if verb not in needed:
-                needed.append(verb)
-    if _WRITE_VERBS & set(needed) and "delete" not in needed:
-        needed.append("delete")
-    covered: set[str] = set()
-    for grant in grants:
-        groups = {g for g, _ in grant.groups}
-        resources = {r for r, _ in grant.resources}
-        if groups & {"", "*"} and resources & {target, "*"}:
-            covered.update(grant.verbs)
-    if "*" in covered:
-        return []
-    return [v for v in needed if v not in covered]
 
 
 def _rule_edits(
@@ -173,8 +237,9 @@ def _rule_edits(
     rules_node: SequenceNode,
     grant: _Grant,
     params: Params,
-    target: str,
-    add: list[str],
+    rule: rbac.PolicyRule,
+    rules: Sequence[rbac.PolicyRule],
+    add: Sequence[rbac.Grant],
 ) -> list[Edit] | None:
     resources_node = nodes.get(grant.rule, "resources")
     if not isinstance(resources_node, SequenceNode) or any(
@@ -183,43 +248,17 @@ def _rule_edits(
         return None
     removed = [i for i, n in enumerate(resources_node.value) if nodes.scalar(n) in params.resources]
     left_empty = len(removed) == len(resources_node.value)
-    if left_empty and add:
-        return _retarget(obj, grant, target, add)
-    if left_empty:
-        return [yaml_edits.remove_item(obj, rules_node, grant.index, with_comments=True)]
-    if _TEMPLATED in add:
-        return None  # the verbs cannot be copied into a new rule without the template
-    edits = _remove_items(obj, resources_node, removed)
-    if add:
-        _, end = _rule_region(obj, rules_node, grant.index)
-        rendered = _render_rule(obj, grant.rule, rules_node, target, add)
-        if yaml_edits.is_flow(rules_node):
-            rendered = ", " + rendered
-        elif not obj.source.text[:end].endswith(("\n", "\r")):
-            # The rule ends the file without a final line break: the new rule starts one.
-            nl = yaml_edits.newline_of(obj.source.text)
-            rendered = nl + rendered[: -len(nl)]
-        edits.append(Edit(end, end, rendered))
-    return edits
-
-
-def _retarget(obj: K8sObject, grant: _Grant, target: str, add: list[str]) -> list[Edit] | None:
-    """Turn a rule that granted only the removed resources into the core-group grant,
-    in place: its layout, comments and (when they are all needed) its verbs stay."""
-    groups = nodes.get(grant.rule, "apiGroups")
-    resources = nodes.get(grant.rule, "resources")
-    verbs = nodes.get(grant.rule, "verbs")
-    if not isinstance(groups, SequenceNode) or not isinstance(resources, SequenceNode):
+    reuse = rule if left_empty else None
+    granted = rbac.grant_edits(obj, add, rules, after=grant.index, reuse=reuse)
+    if granted is None:
         return None
-    edits = [
-        yaml_edits.replace_list(obj, groups, [""]),
-        yaml_edits.replace_list(obj, resources, [target]),
-    ]
-    if sorted(add) != sorted(grant.verbs) and _TEMPLATED not in add:
-        if not isinstance(verbs, SequenceNode):
-            return None
-        edits.append(yaml_edits.replace_list(obj, verbs, add))
-    return edits
+    if granted.reused:
+        return granted.edits
+    if left_empty:
+        removal = [yaml_edits.remove_item(obj, rules_node, grant.index, with_comments=True)]
+    else:
+        removal = _remove_items(obj, resources_node, removed)
+    return removal + granted.edits
 
 
 def _remove_items(obj: K8sObject, seq: SequenceNode, indexes: Sequence[int]) -> list[Edit]:
@@ -229,54 +268,6 @@ def _remove_items(obj: K8sObject, seq: SequenceNode, indexes: Sequence[int]) -> 
     keep = [obj.source_text(n) for i, n in enumerate(seq.value) if i not in indexes]
     first, last = obj.span(seq.value[0]), obj.span(seq.value[-1])
     return [Edit(first.start, last.end, ", ".join(keep))]
-
-
-def _rule_region(obj: K8sObject, rules_node: SequenceNode, index: int) -> tuple[int, int]:
-    if yaml_edits.is_flow(rules_node):
-        span = obj.span(rules_node.value[index])
-        return span.start, span.end
-    return yaml_edits.block_item_region(obj, rules_node, index)
-
-
-def _render_rule(
-    obj: K8sObject, like: MappingNode, rules_node: SequenceNode, target: str, verbs: list[str]
-) -> str:
-    """A core-group rule for `target` in the layout and quoting of the rule `like`."""
-    fields = [("apiGroups", [""]), ("resources", [target]), ("verbs", verbs)]
-    parts = [f"{key}: {_flow_list(values, nodes.get(like, key))}" for key, values in fields]
-    flow = "{" + ", ".join(parts) + "}"
-    if yaml_edits.is_flow(rules_node):
-        return flow
-    text = obj.source.text
-    nl = yaml_edits.newline_of(text)
-    first_key = like.value[0][0] if not yaml_edits.is_flow(like) else like
-    key_col = yaml_edits.column(obj, first_key)
-    item_start = yaml_edits.line_start(text, obj.span(first_key).start)
-    dash_col = text.index("-", item_start) - item_start
-    if yaml_edits.is_flow(like):
-        # A flow mapping as an item of a block list: `- {apiGroups: …}` on a line of its own.
-        return " " * dash_col + "-" + " " * (key_col - dash_col - 1) + flow + nl
-    lines = []
-    for position, (key, values) in enumerate(fields):
-        original = nodes.get(like, key)
-        prefix = (
-            " " * dash_col + "-" + " " * (key_col - dash_col - 1)
-            if position == 0
-            else " " * key_col
-        )
-        if original is None or yaml_edits.is_flow(original) or not nodes.items(original):
-            lines.append(f"{prefix}{key}: {_flow_list(values, original)}")
-            continue
-        item_col = yaml_edits.column(obj, original.value[0]) - 2
-        example = original.value[0]
-        lines.append(f"{prefix}{key}:")
-        lines.extend(f"{' ' * item_col}- {yaml_edits.quote_like(v, example)}" for v in values)
-    return nl.join(lines) + nl
-
-
-def _flow_list(values: list[str], original: Node | None) -> str:
-    example = yaml_edits.first_item(original)
-    return "[" + ", ".join(yaml_edits.quote_like(v, example) for v in values) + "]"
 
 
 def _values(node: Node | None) -> list[tuple[str, Node]]:
@@ -291,5 +282,6 @@ def _values(node: Node | None) -> list[tuple[str, Node]]:
 
 def _verbs(node: Node | None) -> list[str]:
     return [
-        _TEMPLATED if nodes.is_templated(v) else nodes.scalar(v) or "" for v in nodes.items(node)
+        rbac.TEMPLATED if nodes.is_templated(v) else nodes.scalar(v) or ""
+        for v in nodes.items(node)
     ]
