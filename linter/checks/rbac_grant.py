@@ -187,7 +187,7 @@ def _finalizers_note(obj: K8sObject, matched: Sequence[str], params: Params) -> 
         f"{resource}/finalizers ({group})"
         for rule in rbac.policy_rules(obj)
         for group in rule.api_groups
-        if extract.is_custom_resource(f"{group}/v1")
+        if extract.is_custom_group(group)
         for resource in rule.resources
         if "/" not in resource and resource not in (rbac.WILDCARD, rbac.TEMPLATED)
     ]

@@ -165,7 +165,10 @@ def api_group(api_version: str | None) -> str | None:
 
 def is_custom_resource(api_version: str | None) -> bool:
     """An object of a CRD's group: dotted, and not one of Kubernetes' own k8s.io groups."""
-    group = api_group(api_version)
+    return is_custom_group(api_group(api_version))
+
+
+def is_custom_group(group: str | None) -> bool:
     if not group or "." not in group:
         return False
     return not group.endswith(_BUILTIN_GROUP_SUFFIX)

@@ -83,10 +83,6 @@ class PatchEntry:
         return None
 
 
-def is_kustomization(obj: K8sObject) -> bool:
-    return obj.kind in KUSTOMIZATION_KINDS
-
-
 def patch_entries(obj: K8sObject, fields: Sequence[str] = PATCH_FIELDS) -> list[PatchEntry]:
     """Every patch entry of a Kustomization or Component (the caller tells one by its
     kind): kustomize's at the top level, Flux's under `spec`, in source order."""
@@ -172,13 +168,16 @@ def is_patch(obj: K8sObject) -> bool:
     CronJob lacking what the Job API requires of a whole Job (see `is_partial_job`)."""
     if obj.kind == JSON_PATCH_KIND:
         return True
-    if _has_directive(obj.node):
+    if _has_directive(obj):
         return True
     return is_partial_job(obj)
 
 
-def _has_directive(root: Node) -> bool:
-    return any(key.value.startswith(_DIRECTIVE_PREFIXES) for _, key, _, _ in nodes.walk(root))
+def _has_directive(obj: K8sObject) -> bool:
+    # Most objects hold no `$` at all: their text decides before any walk.
+    if "$" not in obj.source_text(obj.node):
+        return False
+    return any(key.value.startswith(_DIRECTIVE_PREFIXES) for _, key, _, _ in nodes.walk(obj.node))
 
 
 def is_partial_job(obj: K8sObject) -> bool:
