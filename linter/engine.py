@@ -235,6 +235,7 @@ def _violations(
     from linter.suppressions import annotation_suppressions
 
     source = parse(text)
+    source.path = path
     yield from _problems(source.problems, ruleset)
     for obj in source.objects():
         identity = None

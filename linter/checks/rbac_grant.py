@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from linter.context import CheckContext
 from linter.edits import yaml as yaml_edits
@@ -20,6 +21,9 @@ from linter.settings import param
 from linter.sources import nodes
 from linter.sources.nodes import MappingNode, Node, SequenceNode
 from linter.sources.yaml import K8sObject
+
+if TYPE_CHECKING:
+    from linter.migration.tree import TreeFacts
 
 TARGET = "object"
 _FINALIZERS = "/finalizers"
@@ -69,7 +73,7 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
     aggregation = _aggregation(obj)
     fixes = {}
     if params.replace_with and aggregation is None:
-        fixes = _fixes(obj, offenders, params, params.replace_with)
+        fixes = _fixes(obj, offenders, params, params.replace_with, ctx.tree)
     for grant in offenders:
         matched = _explicit(grant, params)
         if aggregation is not None:
@@ -198,7 +202,39 @@ def _finalizers_note(obj: K8sObject, matched: Sequence[str], params: Params) -> 
     )
 
 
-def _fixes(obj: K8sObject, offenders: list[_Grant], params: Params, target: str) -> dict[int, Fix]:
+def _code_grants(needed: Sequence[tuple[str, str]]) -> list[rbac.Grant]:
+    """(resource, verb) pairs as one grant per resource, verbs in the order first needed."""
+    by_resource: dict[str, list[str]] = {}
+    for resource, verb in needed:
+        verbs = by_resource.setdefault(resource, [])
+        if verb not in verbs:
+            verbs.append(verb)
+    return [rbac.Grant((resource,), tuple(verbs)) for resource, verbs in by_resource.items()]
+
+
+def _grant_only(
+    obj: K8sObject, grant: _Grant, rules: Sequence[rbac.PolicyRule], missing: Sequence[rbac.Grant]
+) -> dict[int, Fix]:
+    """The batch jobs grant stays (a unit that stays a Job still needs it); the converted
+    code's pods grant is added beside it."""
+    if not missing:
+        return {}
+    granted = rbac.grant_edits(obj, missing, rules, after=grant.index)
+    if granted is None:
+        return {}
+    title = "Keep the jobs grant (a Job that stays a Job needs it)"
+    for extra in missing:
+        title += f"; grant {', '.join(extra.verbs)} on core {', '.join(extra.resources)}"
+    return {grant.index: Fix(tuple(granted.edits), FixSafety.UNSAFE, title)}
+
+
+def _fixes(
+    obj: K8sObject,
+    offenders: list[_Grant],
+    params: Params,
+    target: str,
+    plan: TreeFacts | None = None,
+) -> dict[int, Fix]:
     """One fix per offending rule; the first also carries the replacement grant, computed
     for the whole Role so that two jobs rules do not add two pods rules."""
     rules_node = nodes.get(obj.node, "rules")
@@ -208,14 +244,21 @@ def _fixes(obj: K8sObject, offenders: list[_Grant], params: Params, target: str)
     by_index = {rule.index: rule for rule in rules}
     replaced = [r for r in params.resources if "/" not in r]
     mapped = [by_index[g.index] for g in offenders if set(replaced) & {r for r, _ in g.resources}]
-    if any(rbac.TEMPLATED in rule.verbs for rule in mapped):
+    planned = plan.roles.get(obj.source.path) if plan is not None else None
+    if planned is not None and planned.needed is not None:
+        # In a migration, the pods grant is what the converted code calls.
+        needed = _code_grants(planned.needed)
+    elif any(rbac.TEMPLATED in rule.verbs for rule in mapped):
         return {}  # what a templated verb needs on pods is unknown: mapped by hand
-    needed = [
-        grant
-        for resource in replaced
-        for grant in rbac.replacement_grants(mapped, resource, target, params.verb_map)
-    ]
+    else:
+        needed = [
+            grant
+            for resource in replaced
+            for grant in rbac.replacement_grants(mapped, resource, target, params.verb_map)
+        ]
     missing = rbac.missing_grants(needed, rules)
+    if planned is not None and planned.keep_jobs:
+        return _grant_only(obj, offenders[0], rules, missing)
     fixes: dict[int, Fix] = {}
     for position, grant in enumerate(offenders):
         add = missing if position == 0 else []

@@ -381,6 +381,7 @@ class _Reader:
                         f"the suspend patch `{use.method}`{clients.where_in(self.source, use.attribute)}",
                         (*keys, *self.context(use.attribute)),
                         rules=frozenset({"JP504"}),
+                        grants=(("pods", "delete"),),
                         blocker=None
                         if stop is not None and stop.fix
                         else _reason(stop, "no rewrite"),
@@ -392,7 +393,14 @@ class _Reader:
         where = clients.where_in(self.source, use.attribute)
         blocker = None
         links: list[str] = [*keys, *self.context(use.attribute)]
-        member = Member("call", self.place(use.attribute), f"`{method}`{where}", (), required=False)
+        member = Member(
+            "call",
+            self.place(use.attribute),
+            f"`{method}`{where}",
+            (),
+            required=False,
+            grants=pods_grants(method, watched=use.call is None or _watches(use.call)),
+        )
         if method.startswith(_CHANGES) and not _metadata_only(self.source, use):
             blocker = f"`{method}` changes the Job in place: a Pod's spec cannot change that way"
         elif method.startswith(_CREATES):
@@ -437,6 +445,7 @@ class _Reader:
                 f"the kopf handler `{handler.function.name.value}` on Jobs",
                 self.context(handler.function.body),
                 rules=frozenset({"JP506"}),
+                grants=(("pods", "list"), ("pods", "watch")),
                 blocker=None if found is not None and found.fix else _reason(found, "no rewrite"),
             )
             self.facts.members.append(member)
@@ -686,6 +695,36 @@ def _parameter_reads(source: PythonSource, function: cst.FunctionDef, name: str)
     for assignment in scope.assignments[name]:
         found.extend(a.node for a in assignment.references if isinstance(a.node, cst.Name))
     return found
+
+
+# The verb each BatchV1Api Job method needs on the Pod's side once it is the Pod call
+# (RBAC reference, "Determine the request verb": get, list, watch, create, delete,
+# deletecollection; the status subresource is its own resource).
+_VERBS = (
+    ("read_namespaced_job_status", "pods/status", "get"),
+    ("read_namespaced_job", "pods", "get"),
+    ("list_", "pods", "list"),
+    ("create_", "pods", "create"),
+    ("delete_collection_", "pods", "deletecollection"),
+    ("delete_", "pods", "delete"),
+)
+
+
+def pods_grants(method: str, watched: bool) -> tuple[tuple[str, str], ...]:
+    for prefix, resource, verb in _VERBS:
+        if method.startswith(prefix):
+            if verb == "list" and watched:
+                return ((resource, "list"), (resource, "watch"))
+            return ((resource, verb),)
+    return ()
+
+
+def _watches(call: cst.Call) -> bool:
+    """`list_namespaced_job(…, watch=True)`: a watch of the list."""
+    return any(
+        a.keyword is not None and a.keyword.value == "watch" and code_jobs.literal(a.value) is True
+        for a in call.args
+    )
 
 
 def _functions(source: PythonSource) -> dict[int, str]:

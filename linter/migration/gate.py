@@ -31,6 +31,9 @@ class Site:
     required: bool = True
     # Where the site started in the original text: how the plan knows it again.
     origin: int = -1
+    # The finding stays once its fix applied (a jobs grant that is kept gains the pods
+    # grant beside it): done when the fix applied, not when the finding went.
+    persists: bool = False
     # Why a fix here was refused (it would not parse, cut a template …), if one was.
     failed: str | None = None
     # The titles of the fixes applied here, for the report.
@@ -102,7 +105,10 @@ class FileGate:
                 found.append((site, site.failed))
                 continue
             left = next((f for f in result.remaining if self.site_of(f) is site), None)
-            if left is not None:
+            if site.persists:
+                if not site.applied:
+                    found.append((site, "its fix was not offered when the file was fixed"))
+            elif left is not None:
                 found.append((site, f"{left.rule_id} is still reported there: {left.message}"))
             elif not site.applied and not site.touched:
                 found.append((site, "its fix was not offered when the file was fixed"))

@@ -11,10 +11,10 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from linter.findings import Finding
-from linter.kube import extract, job_to_pod, renames
+from linter.kube import extract, job_to_pod, rbac, renames
 from linter.kube.job_features import migration_blockers
 from linter.migration.units import Member, Place
 from linter.sources import nodes
@@ -48,6 +48,9 @@ class Grant:
     # The Role's rules are rendered by a template (`toYaml .Values.rbac.rules`): what they
     # grant is unknown, and nothing can be edited.
     templated: bool = False
+    # All the Role's rules, as plain data: whether they already grant what converted code
+    # needs on pods.
+    rules: tuple[rbac.PolicyRule, ...] = ()
 
 
 @dataclass
@@ -120,6 +123,7 @@ def index(path: str, source: YamlSource, findings: Sequence[Finding]) -> Manifes
                         finding.fix is not None,
                         aggregated,
                         facts.generated,
+                        rules=tuple(replace(r, node=None) for r in rbac.policy_rules(obj)),
                     )
                 )
             elif finding.rule_id in RENAME_RULES:

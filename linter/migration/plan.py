@@ -21,6 +21,7 @@ from pathlib import Path
 from linter.engine import RuleSet, check_text
 from linter.findings import Finding
 from linter.fixes import FileFix, PathFix, fix_text
+from linter.kube import rbac
 from linter.levels import FixSafety
 from linter.migration import controllers, manifests, tree
 from linter.migration.gate import FileGate, Site
@@ -76,6 +77,8 @@ class Plan:
     yaml_facts: list[manifests.ManifestFacts] = field(default_factory=list)
     code_facts: list[controllers.ControllerFacts] = field(default_factory=list)
     rename_public: bool = False
+    # The tree facts the checks see: the plan adds its RBAC decisions to them.
+    facts: tree.TreeFacts = field(default_factory=tree.TreeFacts)
 
     def converting(self) -> list[Unit]:
         return [u for u in self.units if u.converts]
@@ -231,6 +234,7 @@ def decide(
         for _, where in facts_of_file.partial_jobs:
             plan.frozen.setdefault(where.path, []).append(where)
     plan.yaml_facts, plan.code_facts, plan.rename_public = yaml_facts, code_facts, rename_public
+    plan.facts = facts
     decide_shared(plan)
     return plan
 
@@ -453,6 +457,13 @@ def _decide_rbac(
         u for u in plan.units if any(m.place.path.endswith(_CODE_SUFFIXES) for m in u.members)
     ]
     staying_code = [u for u in code_units if not u.converts]
+    needed = tuple(
+        dict.fromkeys(g for u in code_units if u.converts for m in u.members for g in m.grants)
+    )
+    plan.facts.roles.clear()
+    if code_units and needed:
+        for grant in grants:
+            plan.facts.roles[grant.place.path] = tree.RolePlan(bool(staying_code), needed)
     if code_units:
         keep = bool(staying_code)
         decision = (
@@ -496,11 +507,35 @@ def _decide_rbac(
                 Site(grant.place.start, grant.place.end, frozenset({"JP101"}))
             )
             shared.applied = True
+            shared.decision += f"; the converted code gets {_shown(needed)}" if needed else ""
+        elif keep and needed and plan.converting():
+            missing = rbac.missing_grants(_grants_of(needed), grant.rules)
+            if missing:
+                plan.extra_sites.setdefault(grant.place.path, []).append(
+                    Site(grant.place.start, grant.place.end, frozenset({"JP101"}), persists=True)
+                )
+                shared.applied = True
+                shared.decision += f"; the converted code gets {_shown(needed)} beside it"
+            else:
+                shared.decision += "; it already grants what the converted code needs on pods"
         elif not keep:
             shared.decision = "kept: the rule is templated or cannot be edited in place"
             # The converted code needs the pods grant this rule cannot be given.
             shared.tied, shared.blocks = [u for u in code_units if u.converts], True
         plan.shared.append(shared)
+
+
+def _grants_of(needed: Sequence[tuple[str, str]]) -> list[rbac.Grant]:
+    by_resource: dict[str, list[str]] = {}
+    for resource, verb in needed:
+        by_resource.setdefault(resource, []).append(verb)
+    return [rbac.Grant((r,), tuple(dict.fromkeys(v))) for r, v in by_resource.items()]
+
+
+def _shown(needed: Sequence[tuple[str, str]]) -> str:
+    return ", ".join(
+        f"{', '.join(g.verbs)} on {', '.join(g.resources)}" for g in _grants_of(needed)
+    )
 
 
 def _decide_fields(
@@ -618,7 +653,9 @@ def gates(plan: Plan) -> dict[str, FileGate]:
                 )
     for path, sites in plan.extra_sites.items():
         gate = found.setdefault(path, FileGate(policy_rules=plan.policy_rules))
-        gate.sites.extend(Site(s.start, s.end, s.rules, s.required) for s in sites)
+        gate.sites.extend(
+            Site(s.start, s.end, s.rules, s.required, persists=s.persists) for s in sites
+        )
     for path, places in plan.frozen.items():
         gate = found.setdefault(path, FileGate(policy_rules=plan.policy_rules))
         gate.frozen.extend(Site(p.start, p.end, frozenset()) for p in places)

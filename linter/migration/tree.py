@@ -58,6 +58,17 @@ class Export:
     literal: str | None = None
 
 
+@dataclass(frozen=True)
+class RolePlan:
+    """What the plan decided for the batch jobs grants of one file's Roles: whether they
+    stay (a unit that stays still calls the Batch API), and the pods grant the converted
+    code needs, as (resource, verb) pairs (None: the Role is tied to no scanned code, and
+    the jobs verbs are mapped as DESIGN.md says)."""
+
+    keep_jobs: bool
+    needed: tuple[tuple[str, str], ...] | None
+
+
 @dataclass
 class TreeFacts:
     """What the plan knows across files, handed to the checks of each file."""
@@ -65,6 +76,7 @@ class TreeFacts:
     modules: dict[str, ModuleInfo] = field(default_factory=dict)
     by_path: dict[str, ModuleInfo] = field(default_factory=dict)
     exports: dict[str, list[Export]] = field(default_factory=dict)
+    roles: dict[str, RolePlan] = field(default_factory=dict)
 
     def imported_clients(self, path: str) -> tuple[clients.ImportedClient, ...]:
         info = self.by_path.get(path)

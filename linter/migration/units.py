@@ -46,6 +46,8 @@ class Member:
     # Its fix must have applied for the conversion to be whole (a Job's rewrite must; a
     # fix that only tidies, such as an import, need not).
     required: bool = True
+    # What the converted member needs the Role to grant on pods: (resource, verb) pairs.
+    grants: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass

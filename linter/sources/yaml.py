@@ -57,6 +57,9 @@ class YamlSource:
     # Spans of anchored nodes that an alias refers to: a fix must not edit them, since the
     # edit would change every place the alias stands.
     shared: list[Span] = field(default_factory=list)
+    # The file as findings name it (set by the engine; checks of a migration ask the plan
+    # about it).
+    path: str = ""
 
     @property
     def is_template(self) -> bool:
