@@ -331,7 +331,8 @@ def blockers(job: CodeJob) -> list[str]:
     found = []
     if spec.dynamic:
         found.append(f"spec ({spec.dynamic} may set anything)")
-    if "backoffLimit" not in spec.members:
+    default_changed = set(job_features.BACKOFF_DEFAULT_CHANGED_BY) & set(spec.members)
+    if "backoffLimit" not in spec.members and not default_changed:
         found.append(f"backoffLimit ({job_features.ABSENT_BACKOFF_LIMIT})")
     for name, (_, value) in spec.members.items():
         reason = job_features.spec_field_blocker(name, _literal_number(value))
@@ -402,10 +403,22 @@ def convert(source: PythonSource, job: CodeJob) -> Conversion:
         conversion.edits.extend(_refer_to_pod_spec(source, job, spec, pod_spec_ref, conversion))
     conversion.edits.extend(_unused_locals(source, job))
     if "ttlSecondsAfterFinished" in spec.members:
-        conversion.notes.append(
-            "the TTL dropped: the Task's ownerReference garbage-collects the Pod"
-        )
+        conversion.notes.append(_cleanup_note(source, job))
     return conversion
+
+
+def _cleanup_note(source: PythonSource, job: CodeJob) -> str:
+    """What cleans up the Pod once the TTL is gone: its owner, when the code gives it one
+    (owner references in its metadata, kopf's adopt), else only the PodGC threshold
+    (kube-controller-manager's --terminated-pod-gc-threshold)."""
+    metadata = _meta_fields(source, job.fields.value("metadata"))
+    owned = metadata is not None and "ownerReferences" in metadata.members
+    if owned or any(word in source.text for word in ("adopt(", "append_owner_reference(")):
+        return "the TTL dropped: the Task's ownerReference garbage-collects the Pod"
+    return (
+        "the TTL dropped: give the Pod its Task as owner, or a finished Pod is cleaned up "
+        "only by the PodGC threshold"
+    )
 
 
 # The only Job spec field a Pod spec has too: every other one read off a converted Job fails.
@@ -447,22 +460,13 @@ def _refer_to_pod_spec(
     spec_value = job.fields.value("spec")
     assert spec_value is not None and job.pod_spec is not None
     target = source.span(spec_value)
-    edits = [Edit(target.start, target.end, ref.name.value)]
-    for name in MOVED_TO_POD_SPEC:
-        moved = spec.value(name)
-        if moved is None:
-            continue
-        if name in job.pod_spec.members:
-            conversion.notes.append(f"{_shown(job, name)} of the pod spec kept over the Job's")
-            continue
-        # Setting its own attributes (`pod_spec.image_pull_secrets = …`) is still its own.
-        sets = {id(a.target.value) for a in python_flow.attribute_sets(source, ref.binding)}
-        others = [r for r in ref.binding.reads if r is not ref.name and id(r) not in sets]
-        if others:
-            raise NotRewritable(f"the pod spec `{ref.binding.name}` is shared with other objects")
-        member = job.pod_spec.member_text(name, source.code(moved))
-        edits.append(append_member(source, job.pod_spec.node, member))
-    return edits
+    moved = _moved_fields(source, job, spec, job.pod_spec, conversion)
+    # Setting its own attributes (`pod_spec.image_pull_secrets = …`) is still its own.
+    sets = {id(a.target.value) for a in python_flow.attribute_sets(source, ref.binding)}
+    others = [r for r in ref.binding.reads if r is not ref.name and id(r) not in sets]
+    if moved and others:
+        raise NotRewritable(f"the pod spec `{ref.binding.name}` is shared with other objects")
+    return [Edit(target.start, target.end, ref.name.value), *moved]
 
 
 def _unused_locals(source: PythonSource, job: CodeJob) -> list[Edit]:
@@ -568,14 +572,32 @@ def _lift_pod_spec(
     stands, with activeDeadlineSeconds moved in."""
     spec_value = job.fields.value("spec")
     assert spec_value is not None
-    inner: list[Edit] = []
+    inner = _moved_fields(source, job, spec, pod_spec, conversion)
+    where = source.span(pod_spec.node)
+    text = apply_within(source.text[where.start : where.end], where.start, inner)
+    if not has_multiline_string(pod_spec.node):
+        text = reindent(
+            text,
+            line_indent(source, where.start),
+            line_indent(source, source.span(spec_value).start),
+        )
+    target = source.span(spec_value)
+    return Edit(target.start, target.end, text)
+
+
+def _moved_fields(
+    source: PythonSource, job: CodeJob, spec: Fields, pod_spec: Fields, conversion: Conversion
+) -> list[Edit]:
+    """The edits of the pod spec that move activeDeadlineSeconds into it: added, or, when
+    both set one, the smaller kept."""
+    edits: list[Edit] = []
     for name in MOVED_TO_POD_SPEC:
         moved = spec.value(name)
         if moved is None:
             continue
         present = pod_spec.value(name)
         if present is None:
-            inner.append(
+            edits.append(
                 append_member(source, pod_spec.node, pod_spec.member_text(name, source.code(moved)))
             )
             conversion.notes.append(f"{_shown(job, name)} moved into the Pod spec: {DEADLINE_NOTE}")
@@ -587,21 +609,12 @@ def _lift_pod_spec(
             )
         if job_value < pod_value:
             where = source.span(present)
-            inner.append(Edit(where.start, where.end, source.code(moved)))
+            edits.append(Edit(where.start, where.end, source.code(moved)))
         kept = "the Job's" if job_value < pod_value else "the pod spec's"
         conversion.notes.append(
             f"{_shown(job, name)}: the smaller ({min(job_value, pod_value)}, {kept}) kept; {DEADLINE_NOTE}"
         )
-    where = source.span(pod_spec.node)
-    text = apply_within(source.text[where.start : where.end], where.start, inner)
-    if not has_multiline_string(pod_spec.node):
-        text = reindent(
-            text,
-            line_indent(source, where.start),
-            line_indent(source, source.span(spec_value).start),
-        )
-    target = source.span(spec_value)
-    return Edit(target.start, target.end, text)
+    return edits
 
 
 STOP_FIELDS = {"suspend": True, "parallelism": 0}
