@@ -29,7 +29,8 @@ def check(source: PythonSource, params: Params, ctx: CheckContext) -> Iterator[V
             detail = f"manages a Job: the Task's Pod takes CoreV1Api `{new}`"
             if group.reason is not None:
                 detail += f" (not rewritten: {group.reason})"
-            else:
+            elif not source.planned:
+                # In a migration the unit decides; the report says whether it converted.
                 detail += " (rewritten by the fix on the client)"
             call = f"`{use.method}` on the BatchV1Api from {use.api.origin}"
             args = {"call": call, "detail": detail}

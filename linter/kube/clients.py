@@ -170,8 +170,8 @@ def _build(source: PythonSource) -> ClientIndex:
         if bindings == before:
             break
     source.module.visit(_UseFinder(source, bindings, assigned, index))
-    index.bindings = bindings
-    index.holders = _own_holders(bindings)
+    index.bindings = {k: v for k, v in bindings.items() if v is not _AMBIGUOUS}
+    index.holders = _own_holders(index.bindings)
     return index
 
 
@@ -180,6 +180,8 @@ def _own_holders(bindings: dict[_Key, Api]) -> dict[str, dict[_Member, Api]]:
     hand one out from a method (`kube.batches`, `kube.api("batch")`)."""
     found: dict[str, dict[_Member, Api]] = {}
     for key, api in bindings.items():
+        if api is _AMBIGUOUS:
+            continue
         kind, inner = key[0], key
         if kind in ("returns", "overload") and isinstance(key[1], tuple):
             inner = key[1]
@@ -221,6 +223,8 @@ def _seed(
             bindings.setdefault(key, api)
         elif found.kind == "returns":
             bindings.setdefault(("returns", key), api)
+        elif found.kind == "overload":
+            bindings.setdefault(("overload", key, found.literal), api)
         elif found.kind.startswith("instance-") and found.member is not None:
             # An instance the other module made: `kube.task_runs`, `kube.api("batch")`.
             held = _member_binding(
@@ -357,17 +361,16 @@ class _Scoped(cst.CSTVisitor):
                     f"`{short_code(self.source.code(node))}`{where_in(self.source, node)}",
                 )
             for key in self.lookup_keys(node.func):
-                found = self.bindings.get(("returns", key))
-                if found is not None:
-                    return found
+                # An overload for the literal argument says more than the function's own.
                 overloaded = self.bindings.get(("overload", key, _first_literal(node)))
-                if overloaded is not None:
-                    return overloaded
+                found = overloaded or self.bindings.get(("returns", key))
+                if found is not None:
+                    return None if found is _AMBIGUOUS else found
             return None
         for key in self.lookup_keys(node):
             found = self.bindings.get(key)
             if found is not None:
-                return found
+                return None if found is _AMBIGUOUS else found
         return None
 
 
@@ -473,12 +476,17 @@ class _Binder(_Scoped):
 def _prefer(bindings: dict[_Key, Api], key: _Key, api: Api) -> None:
     """Bind `key` unless it is bound already; a client created in the code wins over one
     only declared by an annotation (`def batch(self) -> BatchV1Api: return BatchV1Api()`
-    returns that construction)."""
+    returns that construction). A function that returns clients of two classes returns
+    neither for sure: its key is left unbound for good."""
     existing = bindings.get(key)
-    if existing is None or (existing.declared and not api.declared):
+    if existing is not None and existing.cls.name != api.cls.name and not existing.declared:
+        bindings[key] = _AMBIGUOUS
+    elif existing is None or (existing.declared and not api.declared):
         bindings[key] = api
 
 
+# What a key is bound to when it holds clients of two classes.
+_AMBIGUOUS = Api(Symbol("", "", ""), cst.Call(func=cst.Name("_")), "")
 _OVERLOAD_DECORATORS = frozenset({"overload", "typing.overload", "typing_extensions.overload"})
 
 
@@ -560,14 +568,17 @@ def _annotation_parts(node: cst.BaseExpression) -> Sequence[cst.BaseExpression]:
 
 
 def _annotated_class(source: PythonSource, annotation: cst.BaseExpression) -> Symbol | None:
+    """The API class an annotation names (`Optional[BatchV1Api]`); None for none, and for
+    a union of several (`BatchV1Api | CustomObjectsApi`: which one is not known)."""
+    found: list[Symbol] = []
     for part in _annotation_parts(annotation):
         if isinstance(part, cst.SimpleString):
             cls = symbol_in_text(source, str(part.evaluated_value))
         else:
             cls = symbol(source, part)
-        if cls is not None and cls.is_api_class:
-            return cls
-    return None
+        if cls is not None and cls.is_api_class and all(f.name != cls.name for f in found):
+            found.append(cls)
+    return found[0] if len(found) == 1 else None
 
 
 def _declared(source: PythonSource, cls: Symbol, node: cst.CSTNode) -> Api:

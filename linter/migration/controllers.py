@@ -140,6 +140,11 @@ class _Reader:
         self.jobs = {id(j.node): j for j in code_jobs.code_jobs(source)}
         self.functions = _functions(source)
 
+    @property
+    def _module(self) -> cst.Module:
+        assert self.source.module is not None
+        return self.source.module
+
     # -- places and findings ------------------------------------------------------------
 
     def place(self, node: cst.CSTNode) -> Place:
@@ -221,7 +226,7 @@ class _Reader:
     def _returned_jobs(self) -> dict[str, list[str]]:
         """job key → the `returns:` keys of the functions that hand that Job out."""
         found: dict[str, list[str]] = {}
-        for function in (n for n in walk(self.source.module) if isinstance(n, cst.FunctionDef)):  # type: ignore[arg-type]
+        for function in (n for n in walk(self._module) if isinstance(n, cst.FunctionDef)):
             qualname = self.functions[id(function)]
             for value in python_flow.returned_values(function):
                 for key in self.trace(value, 0) or ():
@@ -617,7 +622,7 @@ class _Reader:
             wanted = f"{qualname.rsplit('.', 1)[0]}.{func.attr.value}"
         else:
             return None
-        for node in walk(self.source.module):  # type: ignore[arg-type]
+        for node in walk(self._module):
             if isinstance(node, cst.FunctionDef) and self.functions.get(id(node)) == wanted:
                 return node
         return None
@@ -635,7 +640,7 @@ class _Reader:
         method = "." in qualname
         found: set[str] = set()
         callers = 0
-        for call in (n for n in walk(self.source.module) if isinstance(n, cst.Call)):  # type: ignore[arg-type]
+        for call in (n for n in walk(self._module) if isinstance(n, cst.Call)):
             if self._local_function(call.func) is not function:
                 continue
             callers += 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from linter.findings import Finding
@@ -108,7 +108,7 @@ def index(path: str, source: YamlSource, findings: Sequence[Finding]) -> Manifes
         where = place(span.start, span.end)
         inside = [f for f in findings if span.start <= f.span.start and f.span.end <= span.end]
         if obj.kind in _KUSTOMIZATION_KINDS:
-            facts.patch_references.extend(_patch_references(obj, where))
+            facts.patch_references.extend(_patch_references(obj, place))
         _job(obj, where, inside, facts)
         _templated_rules(obj, where, facts)
         _selectors(obj, inside, place, facts)
@@ -193,7 +193,9 @@ def _is_partial(parts: extract.JobParts) -> bool:
     )
 
 
-def _selectors(obj: K8sObject, inside: list[Finding], place, facts: ManifestFacts) -> None:  # type: ignore[no-untyped-def]
+def _selectors(
+    obj: K8sObject, inside: list[Finding], place: Callable[[int, int], Place], facts: ManifestFacts
+) -> None:
     """A selector on `job-name: X` tied to Job X: it would select nothing once X is a Pod."""
     if not any(f.rule_id == "JP207" for f in inside):
         return
@@ -242,7 +244,9 @@ def _holder_of(root: Node, key: ScalarNode) -> MappingNode | None:
     return None
 
 
-def _owner_references(obj: K8sObject, inside: list[Finding], place, facts: ManifestFacts) -> None:  # type: ignore[no-untyped-def]
+def _owner_references(
+    obj: K8sObject, inside: list[Finding], place: Callable[[int, int], Place], facts: ManifestFacts
+) -> None:
     """An object owned by Job X: garbage collection deletes it once X is gone."""
     if not any(f.rule_id == "JP304" for f in inside):
         return
@@ -263,10 +267,14 @@ def _owner_references(obj: K8sObject, inside: list[Finding], place, facts: Manif
         )
 
 
-def _patch_references(obj: K8sObject, where: Place) -> Iterator[PatchReference]:
+def _patch_references(
+    obj: K8sObject, place: Callable[[int, int], Place]
+) -> Iterator[PatchReference]:
     for holder in (obj.node, nodes.get(obj.node, "spec")):
         for list_name in _PATCH_LISTS:
             for entry in nodes.items(nodes.get(holder, list_name)):
+                span = obj.span(entry)
+                where = place(span.start, span.end)
                 path = nodes.scalar(entry) if isinstance(entry, ScalarNode) else None
                 kind = name = None
                 if isinstance(entry, MappingNode):

@@ -281,8 +281,6 @@ def _export_of(key: tuple[object, ...], api: clients.Api, source: PythonSource) 
         member, inner = str(inner[2]), inner[1]
     if inner[0] != "name" or inner[1] != ():
         return None
-    if kind == "overload" and member is None:
-        return None
     return Export(
         str(inner[2]),
         f"instance-{kind}" if member is not None else kind,

@@ -68,8 +68,12 @@ class Unit:
 
     @property
     def title(self) -> str:
-        first = self.producers[0] if self.producers else self.members[0]
+        jobs = [m for m in self.members if m.kind == "job"]
+        first = (self.producers or jobs or self.members)[0]
         return f"{first.what} ({first.place})"
+
+    def other_blockers(self) -> list[Member]:
+        return [m for m in self.members if m.blocker is not None and m is not self.blocked_by]
 
     def paths(self) -> list[str]:
         return sorted({m.place.path for m in self.members})
@@ -104,7 +108,11 @@ def group(members: Sequence[Member]) -> list[Unit]:
 def judge(units: Iterable[Unit]) -> None:
     """One verdict per unit: it converts when it has a Job to convert and no member blocks."""
     for unit in units:
-        blocking = next((m for m in unit.members if m.blocker is not None), None)
+        # What keeps the Job itself a Job says the most; then the first member in order.
+        blocking = next(
+            (m for m in unit.members if m.blocker is not None and m.kind == "job"),
+            next((m for m in unit.members if m.blocker is not None), None),
+        )
         if blocking is not None:
             unit.blocked_by = blocking
             unit.reason = blocking.blocker

@@ -113,6 +113,8 @@ def _unit(migration: Migration, unit: Unit, applied: str) -> list[str]:
     blocking = unit.blocked_by
     where = f" by {blocking.place} ({_escape(blocking.what)})" if blocking is not None else ""
     lines.append(f"- blocked{where}: {_escape(unit.reason or '')}")
+    for other in unit.other_blockers()[:5]:
+        lines.append(f"- also blocked by {other.place}: {_escape(other.blocker or '')}")
     lines.append(
         "- what a human must do: make that member convert or rewrite it by hand; nothing of "
         f"this unit was {'changed' if applied == 'applied' else 'going to change'} "
