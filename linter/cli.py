@@ -395,6 +395,7 @@ def _planned_run(paths: Sequence[str], options: Options, write: bool) -> Migrati
             renames,
             rename_public=options.config.rename_public,
             on_written=written.append,
+            jobs=run.default_jobs(),
         )
     except KeyboardInterrupt:
         if written:

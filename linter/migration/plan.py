@@ -29,7 +29,7 @@ from linter.migration.units import Member, Place, Unit, group, judge
 from linter.sources.text import DecodedText, LineIndex, UndecodableError, decode
 
 MAX_ROUNDS = 8
-_INDEXED_WORDS = ("Kustomization", "Job", "Role")
+_INDEXED_WORDS = (b"Kustomization", b"Job", b"Role")
 _CODE_SUFFIXES = (".py", ".go")
 
 
@@ -111,9 +111,14 @@ def migrate(
     renames: tuple[dict[str, str], dict[str, str]],
     rename_public: bool = False,
     on_written: Callable[[str], None] | None = None,
+    jobs: int = 1,
 ) -> Migration:
-    files, errors = _read(paths, ruleset)
-    python = {f.path: f.text for f in files if f.language == "python"}
+    """The whole plan over `paths`, then (if `write`) the files it rewrites. Every file is
+    checked (over `jobs` processes, as `check` does); only those with something for the
+    plan are kept in memory to be fixed."""
+    from linter import run
+
+    python = _texts([p for p in paths if run.language_for(p) == "python"], ruleset)
     facts = tree.scan(python, python)
     tree.resolve(facts, python)
     planned = ruleset_with(ruleset, facts)
@@ -121,18 +126,27 @@ def migrate(
     # calls of other modules, whatever tokens it holds itself.
     exporters = {info.path for info in facts.by_path.values() if facts.exports.get(info.name)}
     unfiltered = replace(planned, prefilter=False)
+    checked = run.check_files([p for p in paths if p not in exporters], planned, jobs=jobs)
+    found: dict[str, list[Finding]] = {}
+    for finding in checked.findings:
+        found.setdefault(finding.path, []).append(finding)
+    files, errors = _read(paths, found, exporters)
+    errors = [*checked.errors, *errors]
     for source in files:
         source.ruleset = unfiltered if source.path in exporters else planned
-        source.findings = check_text(source.path, source.text, source.ruleset, source.language)
+        if source.path in exporters:
+            found[source.path] = check_text(source.path, source.text, unfiltered, source.language)
+        source.findings = found.get(source.path, [])
     plan = decide(files, facts, planned, renames, rename_public)
     fixed, file_gates = _apply(files, plan, planned)
+    kept = {f.path for f in files}
     outcomes = []
-    for source in files:
-        result = fixed.get(source.path)
-        findings = _on_disk_lines(source.findings, result)
-        outcomes.append((source.path, PathFix(result, findings)))
+    for path in paths:
+        result = fixed.get(path)
+        findings = _on_disk_lines(found.get(path, []), result)
+        outcomes.append((path, PathFix(result, findings)))
     if write:
-        _write(files, outcomes, on_written)
+        _write([f for f in files if f.path in kept], outcomes, on_written)
     return Migration(plan, outcomes, errors, file_gates)
 
 
@@ -159,24 +173,47 @@ def ruleset_with(ruleset: RuleSet, facts: tree.TreeFacts) -> RuleSet:
     return replace(ruleset, context=ruleset.context._replace(tree=facts))
 
 
-def _read(paths: Sequence[str], ruleset: RuleSet) -> tuple[list[SourceFile], list[str]]:
+def _texts(paths: Sequence[str], ruleset: RuleSet) -> dict[str, str]:
+    """The Python modules' texts, for the tree's names and imports."""
+    found: dict[str, str] = {}
+    for path in paths:
+        try:
+            data = Path(path).read_bytes()
+            if len(data) <= ruleset.max_file_size:
+                found[path] = decode(data).text
+        except (OSError, UndecodableError):
+            continue
+    return found
+
+
+def _read(
+    paths: Sequence[str], found: dict[str, list[Finding]], exporters: set[str]
+) -> tuple[list[SourceFile], list[str]]:
+    """The files the plan looks at again: those with findings, the client factories, and
+    the manifests that name Jobs, Kustomizations or Roles (a patch of a Job, a Role with
+    templated rules has no finding of its own to show)."""
     from linter.run import language_for
 
     files: list[SourceFile] = []
     errors: list[str] = []
     for path in paths:
+        language = language_for(path)
+        wanted = path in found or path in exporters
+        if not wanted and language != "yaml":
+            continue
         try:
             data = Path(path).read_bytes()
         except OSError as exc:
-            errors.append(f"cannot read {path}: {exc.strerror}")
+            if wanted:
+                errors.append(f"cannot read {path}: {exc.strerror}")
             continue
-        if len(data) > ruleset.max_file_size:
+        if not wanted and not any(w in data for w in _INDEXED_WORDS):
             continue
         try:
             decoded = decode(data)
         except UndecodableError:
             continue
-        files.append(SourceFile(path, language_for(path), data, decoded))
+        files.append(SourceFile(path, language, data, decoded))
     return files, errors
 
 
@@ -197,9 +234,8 @@ def decide(
     code_facts: list[controllers.ControllerFacts] = []
     for source in files:
         # A Kustomization, a patch of a Job, a Role with templated rules: none has a
-        # finding of its own to show for what it does to the plan.
-        wanted = source.language == "yaml" and any(w in source.text for w in _INDEXED_WORDS)
-        if not source.findings and not wanted:
+        # finding of its own to show for what it does to the plan (_read kept them).
+        if not source.findings and source.language != "yaml":
             continue
         if source.language == "python":
             module = python.parse(source.text)
