@@ -21,6 +21,9 @@ from typing import Any, NamedTuple
 from linter import cache
 from linter.levels import FixSafety, Severity
 
+# What `scope.language: any` stands for; a rule of some of them lists them.
+ALL_LANGUAGES = ("yaml", "python", "go")
+
 
 class CatalogError(Exception):
     """A rule file that cannot be used; the message names the file and the field."""
@@ -56,6 +59,9 @@ class Rule:
     docs: Mapping[str, str]
     origin: str
     exclude_kinds: frozenset[str] = frozenset()
+    # The languages the rule reads (`language` is how the rule file says it: `any`, one
+    # language, or several joined by ", ").
+    languages: tuple[str, ...] = ()
     _params: list[Any] = field(default_factory=list, compare=False, repr=False)
 
     @property
@@ -127,13 +133,19 @@ def parse_rule(data: Any, origin: str, checks: Sequence[str]) -> Rule:
     scope = data["scope"]
     fix = data.get("fix", {"availability": "none"})
     kinds = scope.get("kinds")
+    language = scope["language"]
+    if isinstance(language, list):
+        languages = tuple(language)
+    else:
+        languages = ALL_LANGUAGES if language == "any" else (language,)
     return Rule(
         id=data["id"],
         name=data["name"],
         summary=data["summary"],
         check=data["check"],
         param_values=data["params"],
-        language=scope["language"],
+        language=", ".join(languages) if isinstance(language, list) else language,
+        languages=languages,
         kinds=frozenset(kinds) if kinds else None,
         exclude_kinds=frozenset(scope.get("exclude_kinds", ())),
         triggers=tuple(t.encode() for t in data.get("triggers", [])),

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
+from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.catalog import Rule
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
     from linter.sources.yaml import SourceProblem
     from linter.suppressions import Suppression, Suppressions
 
-LANGUAGES = {".yaml": "yaml", ".yml": "yaml", ".py": "python"}
+LANGUAGES = {".yaml": "yaml", ".yml": "yaml", ".py": "python", ".go": "go"}
 DEFAULT_MAX_FILE_SIZE = 5 * 1024 * 1024
 # A UTF-16/32 file holds no ASCII token as bytes: it is decoded before the prefilter reads it.
 _WIDE_BOMS = (b"\xff\xfe", b"\xfe\xff")
@@ -35,7 +36,9 @@ _FIELD = re.compile(r"\{(\w+)\}")
 # cannot read). A `kind:` key with a nested value (a CRD schema's property) holds none.
 _KIND = re.compile(rb"""kind["']?[ \t]*:[ \t]*["']?([A-Za-z][A-Za-z0-9]*|\{\{)""")
 _SUPPRESSION_MARK = b"job2pod:"
-LANGUAGES_OF = {"any": ("yaml", "python")}
+# The language a check's `check` function reads, by its TARGET; a check of a rule of several
+# languages reads the others with `check_python` and `check_go`.
+_TARGET_LANGUAGE = {"object": "yaml", "python": "python", "go": "go"}
 PROBLEM_CHECK = "source_problem"
 UNUSED_SUPPRESSION_CHECK = "unused_suppression"
 
@@ -73,10 +76,10 @@ class RuleSet:
             elif rule.check == PROBLEM_CHECK:
                 self.problem_rules[rule.param_values["problem"]] = rule
                 if rule.triggers and rule.language != "any":
-                    self.gates.setdefault(rule.language, []).append(rule)
+                    for language in rule.languages:
+                        self.gates.setdefault(language, []).append(rule)
             else:
-                # A rule of both languages (JP207) names a check with a `check_python`.
-                for language in LANGUAGES_OF.get(rule.language, (rule.language,)):
+                for language in rule.languages:
                     self.object_rules.setdefault(language, []).append(rule)
                     self.gates.setdefault(language, []).append(rule)
 
@@ -226,10 +229,12 @@ def _violations(
             module.planned = True
             module.imported_clients = tree.imported_clients(path)
         for rule in rules:
-            check_module = rule.check_module()
-            check = check_module.check_python if rule.language == "any" else check_module.check
+            check = check_function(rule.check_module(), language)
             for violation in check(module, rule.params(), ruleset.context):
                 yield rule, violation.obj, violation, []
+        return
+    if language == "go":
+        yield from _go_violations(text, rules, ruleset)
         return
     from linter.sources.yaml import parse
     from linter.suppressions import annotation_suppressions
@@ -247,6 +252,27 @@ def _violations(
             for violation in rule.check_module().check(obj, rule.params(), ruleset.context):
                 identity = identity or obj.identity
                 yield rule, identity, violation, annotations
+
+
+def _go_violations(text: str, rules: list[Rule], ruleset: RuleSet) -> Iterator[_Hit]:
+    """A Go file that does not parse is reported and its rules stay silent."""
+    from linter.sources import go
+
+    source = go.parse(text)
+    yield from _problems(source.problems, ruleset)
+    if source.problems:
+        return
+    for rule in rules:
+        check = check_function(rule.check_module(), "go")
+        for violation in check(source, rule.params(), ruleset.context):
+            yield rule, violation.obj, violation, []
+
+
+def check_function(module: ModuleType, language: str) -> Callable[..., Iterator[Violation]]:
+    """A check's `check` for the language of its TARGET, `check_<language>` for another."""
+    if _TARGET_LANGUAGE.get(module.TARGET) == language:
+        return module.check  # type: ignore[no-any-return]
+    return getattr(module, f"check_{language}")  # type: ignore[no-any-return]
 
 
 def _problems(problems: list[SourceProblem], ruleset: RuleSet) -> Iterator[_Hit]:

@@ -169,7 +169,7 @@ def _apply_verified(
     """Apply all chosen fixes; if the result fails verification, apply them one by one.
     Also returns the edits applied, step by step, each on the text the step before left."""
     edits = [e for f in chosen for e in f.fix.edits] if chosen else []  # type: ignore[union-attr]
-    new_text = apply_edits(text, edits)
+    new_text = _applied(text, edits, language)
     new_findings = check_text(path, new_text, ruleset, language)
     baseline = _parse_problems(text, language)
     if _verify(before, new_findings, baseline, new_text, language) is None:
@@ -182,7 +182,7 @@ def _apply_verified(
         match = next((f for f in current_findings if f.fingerprint == finding.fingerprint), None)
         if match is None or match.fix is None:
             continue
-        candidate = apply_edits(current, match.fix.edits)
+        candidate = _applied(current, match.fix.edits, language)
         candidate_findings = check_text(path, candidate, ruleset, language)
         reason = _verify(current_findings, candidate_findings, baseline, candidate, language)
         if reason is None:
@@ -193,12 +193,27 @@ def _apply_verified(
     return current, current_findings, failed, steps
 
 
+def _applied(text: str, edits: Iterable[Edit], language: str) -> str:
+    new_text = apply_edits(text, edits)
+    if language == "go":
+        # Go refuses an unused import: the fixes of one pass may together rewrite the
+        # last Job of the file, which none of them can know alone.
+        from linter.edits.go import tidied
+
+        return tidied(text, new_text)
+    return new_text
+
+
 def _parse_problems(text: str, language: str) -> list[str]:
     """What the parser says of `text`, whatever rules are selected."""
     if language == "python":
         from linter.sources import python
 
         return [p.detail for p in python.parse(text).problems]
+    if language == "go":
+        from linter.sources import go
+
+        return [p.detail for p in go.parse(text).problems]
     from linter.sources.yaml import parse
 
     return [p.detail for p in parse(text).problems]

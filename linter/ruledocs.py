@@ -91,7 +91,7 @@ def _rule_text(rule: Rule) -> str:
 
 def _rule_markdown(rule: Rule, level: int) -> str:
     docs = rule.docs
-    lang = "python" if rule.language == "python" else "yaml"
+    lang = rule.language if rule.language in ("python", "go") else "yaml"
     h = "#" * level
     parts = [
         f"{h} {rule.id} {rule.name}",

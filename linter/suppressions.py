@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from linter.sources.yaml import K8sObject
 
 ANNOTATION = "job2pod.dev/ignore"
-_COMMENT = re.compile(r"#\s*job2pod:\s*(ignore|ignore-file)\[([^\]\r\n]*)\]")
+# `#` in YAML and Python, `//` in Go.
+_COMMENT = re.compile(r"(?:#|//)\s*job2pod:\s*(ignore|ignore-file)\[([^\]\r\n]*)\]")
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|\Z)")
 
 
@@ -46,7 +47,7 @@ def selectors(raw: str) -> list[str]:
 
 
 def comment_suppressions(text: str) -> list[Suppression]:
-    """Every suppression comment of a YAML or Python file."""
+    """Every suppression comment of a YAML, Python or Go file."""
     if "job2pod:" not in text:
         return []
     found = []

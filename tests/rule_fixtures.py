@@ -10,7 +10,7 @@ from linter.catalog import Rule, builtin_rules
 from linter.engine import RuleSet, check_bytes
 from linter.findings import Finding
 
-FIXTURE_SUFFIXES = (".yaml", ".yml", ".py")
+FIXTURE_SUFFIXES = (".yaml", ".yml", ".py", ".go")
 _MARKER = re.compile(
     rb"expect(?:\+(\d+))?: ?([A-Z][A-Z0-9]*[0-9]{3}(?:\s*,\s*[A-Z][A-Z0-9]*[0-9]{3})*)"
 )

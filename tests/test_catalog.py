@@ -74,8 +74,8 @@ def test_rule_has_fixtures(rule) -> None:  # type: ignore[no-untyped-def]
     if rule.id in MARKERLESS:
         assert any(folder.iterdir())
         return
-    assert list(folder.glob("bad*.y*ml")) or list(folder.glob("bad*.py"))
-    assert list(folder.glob("good*.y*ml")) or list(folder.glob("good*.py"))
+    for prefix in ("bad", "good"):
+        assert any(list(folder.glob(f"{prefix}*.{suffix}")) for suffix in ("y*ml", "py", "go"))
 
 
 @pytest.mark.parametrize("rule", builtin_rules(), ids=lambda r: r.id)

@@ -16,7 +16,7 @@ TARGET = "problem"
 @dataclass(frozen=True)
 class Params:
     problem: Literal[
-        "yaml-syntax", "python-syntax", "undecodable", "too-large", "resource-limit"
+        "yaml-syntax", "python-syntax", "go-syntax", "undecodable", "too-large", "resource-limit"
     ] = param(description="The kind of input problem the rule reports.")
 
 
