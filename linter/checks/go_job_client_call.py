@@ -1,0 +1,158 @@
+"""Go API calls on batch Jobs: controller-runtime client calls whose object is a Job or a
+JobList (`r.Get(ctx, key, &job)`, `r.Create(ctx, job)`, `r.List(ctx, &jobs, …)`), and
+client-go's typed Job clients and informers (`clientset.BatchV1().Jobs(ns)`,
+`factory.Batch().V1().Jobs()`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from linter.context import CheckContext
+from linter.edits.go import NotRewritable
+from linter.findings import Edit, Fix, Violation
+from linter.kube.go import api
+from linter.kube.go.job_to_pod import core_alias
+from linter.kube.go.objects import JobValues, job_values
+from linter.kube.go.status import status_reads
+from linter.levels import FixSafety
+from linter.settings import param
+from linter.sources.go import GoSource, walk
+
+if TYPE_CHECKING:
+    from tree_sitter import Node
+
+TARGET = "go"
+_POD_TYPES = {"Job": "Pod", "JobList": "PodList"}
+
+
+@dataclass(frozen=True)
+class Params:
+    object_arguments: dict[str, int] = param(
+        description="controller-runtime client methods and the index of their object argument."
+    )
+    typed_clients: dict[str, str] = param(
+        description="client-go calls on the way to Jobs and their Pod counterparts "
+        "(`BatchV1` → `CoreV1`, `Jobs` → `Pods`)."
+    )
+
+
+def check(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
+    values = job_values(source)
+    for node in walk(source.root):
+        if node.type != "call_expression":
+            continue
+        function = node.child_by_field_name("function")
+        if function is None or function.type != "selector_expression":
+            continue
+        field = function.child_by_field_name("field")
+        name = source.code(field) if field is not None else ""
+        if name == "Jobs":
+            yield from _typed_client(source, node, function, params)
+        elif name in params.object_arguments:
+            yield from _client_call(source, values, node, function, params.object_arguments[name])
+
+
+def _typed_client(
+    source: GoSource, call: Node, function: Node, params: Params
+) -> Iterator[Violation]:
+    """`….BatchV1().Jobs(ns)` and `….Batch().V1().Jobs()`: the path to the Job client."""
+    chain: list[Node] = [function]
+    operand = function.child_by_field_name("operand")
+    while operand is not None and operand.type == "call_expression":
+        inner = operand.child_by_field_name("function")
+        if inner is None or inner.type != "selector_expression":
+            break
+        chain.append(inner)
+        operand = inner.child_by_field_name("operand")
+    names = [source.code(f) for s in chain if (f := s.child_by_field_name("field")) is not None]
+    if names[1:2] == ["BatchV1"]:
+        used = chain[:2]
+    elif names[1:3] == ["V1", "Batch"]:
+        used = [chain[0], chain[2]]
+    else:
+        return
+    edits = []
+    for selector in used:
+        field = selector.child_by_field_name("field")
+        assert field is not None
+        new = params.typed_clients.get(source.code(field))
+        if new is None:
+            return
+        span = source.span(field)
+        edits.append(Edit(span.start, span.end, new))
+    shown = source.text[edits[-1].start : source.span(call).end]
+    fix = Fix(tuple(edits), FixSafety.UNSAFE, "Use the Pod client of the Task's Pod")
+    args = {"call": shown, "verdict": "the Task's Pod has the same calls on the core Pod client"}
+    yield Violation(source.span(call), args, fix, source.scope_of(call))
+
+
+def _client_call(
+    source: GoSource, values: JobValues, call: Node, function: Node, index: int
+) -> Iterator[Violation]:
+    arguments = call.child_by_field_name("arguments")
+    items = arguments.named_children if arguments is not None else []
+    if len(items) <= index:
+        return
+    argument = items[index]
+    kind = values.kind_of(argument)
+    if kind not in _POD_TYPES:
+        return
+    shown = f"{source.code(function)}(…)"
+    what = "a JobList" if kind == "JobList" else "a batch Job"
+    fix, verdict = _object_fix(source, values, argument, kind)
+    args = {"call": shown, "verdict": f"works on {what}; {verdict}"}
+    yield Violation(source.span(function), args, fix, source.scope_of(call))
+
+
+def _object_fix(
+    source: GoSource, values: JobValues, argument: Node, kind: str
+) -> tuple[Fix | None, str]:
+    """Make the object a Pod where its type is written down: an empty or metadata-only
+    literal, a `var` or a parameter. A value built by a function follows that function."""
+    target = api.unwrap(argument)
+    if target.type == "unary_expression":
+        operand = target.child_by_field_name("operand")
+        target = api.unwrap(operand) if operand is not None else target
+    try:
+        core, imports = core_alias(source)
+    except NotRewritable as exc:
+        return None, f"the Pod call is the same on a `corev1.Pod` (not rewritten: {exc})"
+    if target.type == "composite_literal":
+        if "Spec" in api.keyed_elements(source, target.child_by_field_name("body")):
+            return None, "the Job is built here (JP604): the call follows it"
+        type_node = target.child_by_field_name("type")
+    elif target.type == "identifier":
+        declared = values.declared(target)
+        if declared is None or declared.type_node is None:
+            return None, "the call works on a Pod once what builds the Job builds a Pod (JP604)"
+        reason = _not_pod_compatible(source, target)
+        if reason is not None:
+            return None, f"the call works on a `corev1.Pod` the same way (not rewritten: {reason})"
+        type_node = declared.type_node
+    else:
+        return None, "the call works on a `corev1.Pod` the same way"
+    assert type_node is not None
+    span = source.span(type_node)
+    new = f"{core}.{_POD_TYPES[kind]}"
+    fix = Fix((Edit(span.start, span.end, new), *imports), FixSafety.UNSAFE, f"Work on a {new}")
+    return fix, f"the call works on a `{new}` the same way"
+
+
+def _not_pod_compatible(source: GoSource, name: Node) -> str | None:
+    """Why the variable cannot simply be typed a Pod: its Job spec is used, or its status is
+    read in a form that has no Pod rewrite."""
+    text = source.code(name)
+    function = api.enclosing_function(name) or source.root
+    core = api.alias(source, api.CORE_V1) or "corev1"
+    for read in status_reads(source, core):
+        holder = read.node.child_by_field_name("operand")
+        operand = holder.child_by_field_name("operand") if holder is not None else None
+        inside = function.start_byte <= read.node.start_byte < function.end_byte
+        if inside and operand is not None and source.code(operand) == text and read.rewrite is None:
+            return f"`{source.code(read.node)}` has no Pod equivalent"
+    for node in walk(function):
+        if node.type == "selector_expression" and source.code(node).startswith(f"{text}.Spec."):
+            return f"`{source.code(node)}` is a Job's spec"
+    return None
