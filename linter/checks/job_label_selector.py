@@ -20,6 +20,7 @@ from linter.sources.yaml import K8sObject
 if TYPE_CHECKING:
     import libcst as cst
 
+    from linter.sources.go import GoSource
     from linter.sources.python import PythonSource
 
 TARGET = "object"
@@ -155,6 +156,25 @@ def _by_name(
         Edit(start, start + len(label), "metadata.name"),
     )
     return Fix(edits, FixSafety.UNSAFE, "Select the Task's Pod by its name: `metadata.name`")
+
+
+def check_go(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
+    """The same labels in Go: `client.MatchingLabels{…}`, `labels.Set{…}`, `MatchLabels`
+    maps, requirements and selector strings, keys written as literals or as batch/v1's
+    label constants (linter/kube/go/selectors.py)."""
+    from linter.kube.go.jobs import go_jobs
+    from linter.kube.go.selectors import selector_labels
+
+    prefixes = tuple(params.label_prefixes)
+    # A Job's own selector goes with the Job (JP604 drops it, or the Job stays a Job).
+    own = [(job.literal.start_byte, job.literal.end_byte) for job in go_jobs(source)]
+    for found in selector_labels(source):
+        if any(start <= found.node.start_byte < end for start, end in own):
+            continue
+        if found.label in params.labels or found.label.startswith(prefixes):
+            effect = _effect(found.field, found.negative)
+            args = {"field": found.field, "label": found.label, "effect": effect}
+            yield Violation(source.span(found.node), args, obj=source.scope_of(found.node))
 
 
 def _code_selectors(source: PythonSource) -> Iterator[tuple[cst.CSTNode, str, str, bool]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from linter.context import CheckContext
 from linter.findings import Violation
@@ -13,6 +14,9 @@ from linter.kube.job_features import kept_job_names
 from linter.settings import param
 from linter.sources import nodes
 from linter.sources.yaml import K8sObject
+
+if TYPE_CHECKING:
+    from linter.sources.go import GoSource
 
 TARGET = "object"
 
@@ -54,3 +58,18 @@ def check(obj: K8sObject, params: Params, ctx: CheckContext) -> Iterator[Violati
             "owner": owner or "(unnamed)",
         }
         yield Violation(obj.span(kind), args)
+
+
+def check_go(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
+    """The same owner in Go: `metav1.OwnerReference{Kind: "Job", APIVersion: "batch/v1"}`,
+    `batchv1.SchemeGroupVersion.WithKind("Job")` (for `metav1.NewControllerRef`), and
+    `SetControllerReference` / `SetOwnerReference` with a Job as the owner."""
+    from linter.kube.go.jobs import kept_job_note
+    from linter.kube.go.owners import job_owners
+
+    # The Job that stays a Job in this file keeps owning what it owns.
+    if params.kept_jobs_valid and kept_job_note(source) is not None:
+        return
+    for node, owner in job_owners(source, params.kind, params.api_group):
+        args = {"kind": "An object", "name": "built here", "owner": owner}
+        yield Violation(source.span(node), args, obj=source.scope_of(node))

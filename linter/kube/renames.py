@@ -87,8 +87,19 @@ def _word_edits(
     if not isinstance(node, ScalarNode):
         return []
     span = obj.span(node)
+    return _pattern_edits(obj.source.masked.text, span.start, span.end, pattern, replace)
+
+
+def phrase_edits(text: str, start: int, end: int) -> list[Edit]:
+    """`Job name`, `name of the Job` → Pod in text[start:end] (a Go doc comment, say)."""
+    return _pattern_edits(text, start, end, _NAME_PHRASES, _POD.__getitem__)
+
+
+def _pattern_edits(
+    text: str, start: int, end: int, pattern: re.Pattern[str], replace: Callable[[str], str]
+) -> list[Edit]:
     edits = []
-    for m in pattern.finditer(obj.source.masked.text, span.start, span.end):
+    for m in pattern.finditer(text, start, end):
         group = "a" if m.group("a") is not None else "b"
         edits.append(Edit(m.start(group), m.end(group), replace(m.group(group))))
     return edits
