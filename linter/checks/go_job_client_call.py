@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from linter.context import CheckContext
 from linter.edits.go import NotRewritable
 from linter.findings import Edit, Fix, Violation
-from linter.kube.go import api
+from linter.kube.go import api, jobs
 from linter.kube.go.job_to_pod import core_alias
 from linter.kube.go.objects import JobValues, job_values
 from linter.kube.go.status import status_reads
@@ -40,6 +40,18 @@ class Params:
 
 def check(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
     values = job_values(source)
+    kept = jobs.kept_job_note(source)
+    for violation in _violations(source, values, params):
+        if kept is not None and violation.fix is not None:
+            args = {
+                **violation.args,
+                "verdict": f"{violation.args['verdict']} (not rewritten: {kept})",
+            }
+            violation = Violation(violation.span, args, None, violation.obj)
+        yield violation
+
+
+def _violations(source: GoSource, values: JobValues, params: Params) -> Iterator[Violation]:
     for node in walk(source.root):
         if node.type != "call_expression":
             continue

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from linter.context import CheckContext
 from linter.findings import Edit, Fix, Violation
+from linter.kube.go.jobs import kept_job_note
 from linter.levels import FixSafety
 from linter.settings import param
 from linter.sources.go import GoSource, walk
@@ -46,14 +47,16 @@ def check(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Viola
         if name in params.identifiers:
             occurrences.setdefault(name, []).append(node)
     taken = {*declarations, *source.declared}
+    kept = kept_job_note(source) if occurrences else None
     for old, nodes in occurrences.items():
         new = params.identifiers[old]
         first = declarations.get(old, nodes[0])
         what = "function" if old in declarations else "call of the package's function"
         args = {"what": what, "old": old, "new": new}
         obj = source.scope_of(first)
-        if new in taken:
-            note = f" (not renamed: `{new}` already exists in this file)"
+        if new in taken or kept is not None:
+            why = kept if kept is not None else f"`{new}` already exists in this file"
+            note = f" (not renamed: {why})"
             yield Violation(source.span(first), {**args, "note": note}, obj=obj)
             continue
         edits = tuple(Edit(s.start, s.end, new) for s in map(source.span, nodes))

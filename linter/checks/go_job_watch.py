@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from linter.context import CheckContext
 from linter.edits.go import NotRewritable
 from linter.findings import Edit, Fix, Span, Violation
-from linter.kube.go import api
+from linter.kube.go import api, jobs
 from linter.kube.go.job_to_pod import core_alias
 from linter.levels import FixSafety
 from linter.settings import param
@@ -31,6 +31,7 @@ class Params:
 
 def check(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
     calls = {*params.rewritten, *params.reported}
+    kept = jobs.kept_job_note(source)
     for node in walk(source.root):
         if node.type != "call_expression":
             continue
@@ -64,6 +65,8 @@ def check(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Viola
                 yield Violation(where, {**args, "verdict": verdict}, obj=source.scope_of(node))
                 continue
             try:
+                if kept is not None:
+                    raise NotRewritable(kept)
                 core, imports = core_alias(source)
             except NotRewritable as exc:
                 verdict = f"watch the Task's Pods instead (not rewritten: {exc})"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from linter.context import CheckContext
 from linter.edits.go import line_start, newline_of
 from linter.findings import Edit, Fix, Violation
+from linter.kube.go.jobs import kept_job_note
 from linter.kube.go.markers import Argument, Marker, markers
 from linter.levels import FixSafety
 from linter.settings import param
@@ -51,6 +52,7 @@ def check(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Viola
     grants = [g for m in markers(source, "kubebuilder:rbac") if (g := _grant(m)) is not None]
     offenders = [(g, _matched(g, params)) for g in grants]
     pods_done: set[str] = set()
+    kept = kept_job_note(source) if any(m or w for m, w in (o[1] for o in offenders)) else None
     for grant, (matched, wildcard) in offenders:
         if not matched and not wildcard:
             continue
@@ -60,8 +62,10 @@ def check(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Viola
             "resources": ", ".join(shown),
             "how": " through a wildcard: narrow it by hand" if wildcard else "",
         }
+        if kept is not None and not wildcard:
+            args["how"] = f" (not rewritten: {kept}, which needs it)"
         fix = None
-        if not wildcard and params.replace_with and grant.marker.well_formed:
+        if not wildcard and kept is None and params.replace_with and grant.marker.well_formed:
             fix = _fix(source, grants, grant, matched, params, pods_done)
         yield Violation(grant.marker.span, args, fix, source.scope_of(grant.marker.comment))
 

@@ -186,6 +186,17 @@ def is_thin_wrapper(source: GoSource, job: GoJob) -> bool:
     return not blockers(source, job)
 
 
+def kept_job_note(source: GoSource) -> str | None:
+    """Why the file's other Job rewrites are withheld: it builds a Job that stays a Job,
+    whose client calls, watches, status reads and RBAC the file still needs (as for
+    Python, nothing in such a file moves to Pods)."""
+    for job in go_jobs(source):
+        if blockers(source, job):
+            line = source.text.count("\n", 0, source.offset(job.literal.start_byte)) + 1
+            return f"this file builds a Job that stays a Job (line {line})"
+    return None
+
+
 def returning_functions(source: GoSource, job: GoJob) -> Node | None:
     """The function that returns this Job (the literal itself, or its variable)."""
     if job.function is None:
