@@ -42,11 +42,9 @@ def check(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Viola
     values = job_values(source)
     kept = jobs.kept_job_note(source)
     for violation in _violations(source, values, params):
-        if kept is not None and violation.fix is not None:
-            args = {
-                **violation.args,
-                "verdict": f"{violation.args['verdict']} (not rewritten: {kept})",
-            }
+        if kept is not None:
+            # The calls serve the Job that stays: they keep working on Jobs.
+            args = {**violation.args, "verdict": f"{violation.args['what']}; not rewritten: {kept}"}
             violation = Violation(violation.span, args, None, violation.obj)
         yield violation
 
@@ -96,7 +94,11 @@ def _typed_client(
         edits.append(Edit(span.start, span.end, new))
     shown = source.text[edits[-1].start : source.span(call).end]
     fix = Fix(tuple(edits), FixSafety.UNSAFE, "Use the Pod client of the Task's Pod")
-    args = {"call": shown, "verdict": "the Task's Pod has the same calls on the core Pod client"}
+    args = {
+        "call": shown,
+        "what": "is the client of batch Jobs",
+        "verdict": "the Task's Pod has the same calls on the core Pod client",
+    }
     yield Violation(source.span(call), args, fix, source.scope_of(call))
 
 
@@ -114,7 +116,7 @@ def _client_call(
     shown = f"{source.code(function)}(…)"
     what = "a JobList" if kind == "JobList" else "a batch Job"
     fix, verdict = _object_fix(source, values, argument, kind)
-    args = {"call": shown, "verdict": f"works on {what}; {verdict}"}
+    args = {"call": shown, "what": f"works on {what}", "verdict": f"works on {what}; {verdict}"}
     yield Violation(source.span(function), args, fix, source.scope_of(call))
 
 
@@ -131,6 +133,7 @@ def _object_fix(
         core, imports = core_alias(source)
     except NotRewritable as exc:
         return None, f"the Pod call is the same on a `corev1.Pod` (not rewritten: {exc})"
+    reads: list[Edit] = []
     if target.type == "composite_literal":
         if "Spec" in api.keyed_elements(source, target.child_by_field_name("body")):
             return None, "the Job is built here (JP604): the call follows it"
@@ -139,7 +142,7 @@ def _object_fix(
         declared = values.declared(target)
         if declared is None or declared.type_node is None:
             return None, "the call works on a Pod once what builds the Job builds a Pod (JP604)"
-        reason = _not_pod_compatible(source, target)
+        reads, reason = _pod_form(source, target, core)
         if reason is not None:
             return None, f"the call works on a `corev1.Pod` the same way (not rewritten: {reason})"
         type_node = declared.type_node
@@ -148,23 +151,44 @@ def _object_fix(
     assert type_node is not None
     span = source.span(type_node)
     new = f"{core}.{_POD_TYPES[kind]}"
-    fix = Fix((Edit(span.start, span.end, new), *imports), FixSafety.UNSAFE, f"Work on a {new}")
+    edits = (Edit(span.start, span.end, new), *reads, *imports)
+    fix = Fix(edits, FixSafety.UNSAFE, f"Work on a {new}")
     return fix, f"the call works on a `{new}` the same way"
 
 
-def _not_pod_compatible(source: GoSource, name: Node) -> str | None:
-    """Why the variable cannot simply be typed a Pod: its Job spec is used, or its status is
-    read in a form that has no Pod rewrite."""
-    text = source.code(name)
+def _pod_form(source: GoSource, name: Node, core: str) -> tuple[list[Edit], str | None]:
+    """The status-read rewrites (JP608) the variable needs once it is a Pod, or why it
+    cannot simply be typed a Pod: its Job spec is used, or its status is read in a form
+    that has no Pod rewrite. The variable converts as a whole, in one fix."""
     function = api.enclosing_function(name) or source.root
-    core = api.alias(source, api.CORE_V1) or "corev1"
+    names = {source.code(name), *_items_names(source, function, source.code(name))}
+    edits = []
     for read in status_reads(source, core):
         holder = read.node.child_by_field_name("operand")
         operand = holder.child_by_field_name("operand") if holder is not None else None
         inside = function.start_byte <= read.node.start_byte < function.end_byte
-        if inside and operand is not None and source.code(operand) == text and read.rewrite is None:
-            return f"`{source.code(read.node)}` has no Pod equivalent"
+        if not inside or operand is None or source.code(operand) not in names:
+            continue
+        edit = read.edit(source)
+        if edit is None:
+            return [], f"`{source.code(read.node)}` has no Pod equivalent"
+        edits.append(edit)
     for node in walk(function):
-        if node.type == "selector_expression" and source.code(node).startswith(f"{text}.Spec."):
-            return f"`{source.code(node)}` is a Job's spec"
-    return None
+        code = source.code(node) if node.type == "selector_expression" else ""
+        if any(code.startswith(f"{n}.Spec.") for n in names):
+            return [], f"`{code}` is a Job's spec"
+    return edits, None
+
+
+def _items_names(source: GoSource, function: Node, name: str) -> list[str]:
+    """The names a `for _, item := range <name>.Items` loop gives a JobList's items."""
+    found = []
+    for node in walk(function):
+        if node.type != "range_clause":
+            continue
+        left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+        if left is None or right is None or source.code(right) != f"{name}.Items":
+            continue
+        if len(left.named_children) == 2:
+            found.append(source.code(left.named_children[1]))
+    return found

@@ -112,6 +112,11 @@ class JobValues:
                 return
             for name, value in zip(names, values, strict=False):
                 held = self.kind_of(value, table)
+                # A name declared with its type keeps it: a shadowing `job := …` in an
+                # inner block holds a Job too, and the declaration is what a fix retypes.
+                current = table.get(code(name))
+                if current is not None and current.type_node is not None:
+                    continue
                 if held == "Job":
                     table[code(name)] = Declared("Job", None, value)
                 elif held == "JobList":
