@@ -15,7 +15,7 @@ from linter.findings import Edit, Fix, Violation
 from linter.kube.renames import phrase_edits
 from linter.levels import FixSafety
 from linter.settings import param
-from linter.sources.go import GoSource, string_value, walk
+from linter.sources.go import GoSource, string_value
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -52,9 +52,7 @@ def check(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Viola
 
 
 def _fields(source: GoSource, renames: dict[str, str]) -> Iterator[Violation]:
-    for field in walk(source.root):
-        if field.type != "field_declaration":
-            continue
+    for field in source.nodes("field_declaration"):
         names = field.children_by_field_name("name")
         tag = field.child_by_field_name("tag")
         json_name = _json_name(source, tag)
@@ -92,7 +90,7 @@ def _renamed_uses(source: GoSource, old: str, new: str) -> list[Edit]:
     """The field's name wherever the types file names it: its declaration, selectors and
     keyed elements."""
     edits = []
-    for node in walk(source.root):
+    for node in source.nodes("field_identifier", "keyed_element"):
         if node.type == "field_identifier" and source.code(node) == old:
             span = source.span(node)
             edits.append(Edit(span.start, span.end, new))
@@ -127,7 +125,7 @@ def _uses(
     source: GoSource, renames: dict[str, str], every_selector: bool
 ) -> Iterator[tuple[Node, str]]:
     """`x.Status.JobName`, `TaskStatus{JobName: …}`; in generated code every `.JobName`."""
-    for node in walk(source.root):
+    for node in source.nodes("selector_expression", "keyed_element"):
         if node.type == "selector_expression":
             field = node.child_by_field_name("field")
             operand = node.child_by_field_name("operand")

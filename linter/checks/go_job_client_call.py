@@ -50,9 +50,7 @@ def check(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Viola
 
 
 def _violations(source: GoSource, values: JobValues, params: Params) -> Iterator[Violation]:
-    for node in walk(source.root):
-        if node.type != "call_expression":
-            continue
+    for node in source.nodes("call_expression"):
         function = node.child_by_field_name("function")
         if function is None or function.type != "selector_expression":
             continue

@@ -50,7 +50,7 @@ def _fix(source: GoSource, job: jobs.GoJob, params: Params, ctx: CheckContext) -
     if params.fix_value is None or job.spec is None:
         return None
     value = getattr(ctx, params.fix_value)
-    pointer = api.Values(source).int32_pointer(value)
+    pointer = api.values(source).int32_pointer(value)
     # Without a pointer helper in the file, the fix would have to add an import the
     # module may not have: no fix, the finding stays.
     if pointer is None:

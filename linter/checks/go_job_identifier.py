@@ -16,7 +16,7 @@ from linter.findings import Edit, Fix, Violation
 from linter.kube.go.jobs import kept_job_note
 from linter.levels import FixSafety
 from linter.settings import param
-from linter.sources.go import GoSource, walk
+from linter.sources.go import GoSource
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -36,9 +36,7 @@ class Params:
 def check(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
     occurrences: dict[str, list[Node]] = {}
     declarations: dict[str, Node] = {}
-    for node in walk(source.root):
-        if node.type not in _NAMES:
-            continue
+    for node in source.nodes(*_NAMES):
         name = source.code(node)
         parent = node.parent
         declares = parent is not None and parent.type in _DECLARATIONS

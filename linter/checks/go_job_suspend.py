@@ -14,7 +14,7 @@ from linter.findings import Violation
 from linter.kube.go import api
 from linter.kube.go.objects import job_values
 from linter.settings import param
-from linter.sources.go import GoSource, string_value, walk
+from linter.sources.go import GoSource, string_value
 
 TARGET = "go"
 _PATCH = re.compile(r'"(suspend)"\s*:\s*true|"(parallelism)"\s*:\s*0\b')
@@ -29,9 +29,11 @@ class Params:
 
 def check(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
     values = job_values(source)
-    literals = api.Values(source)
+    literals = api.values(source)
     grace = ctx.stop_grace_period_seconds
-    for node in walk(source.root):
+    for node in source.nodes(
+        "assignment_statement", "interpreted_string_literal", "raw_string_literal"
+    ):
         if node.type == "assignment_statement":
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if left is None or right is None or len(left.named_children) != 1:

@@ -14,7 +14,7 @@ from linter.kube.go import api, jobs
 from linter.kube.go.job_to_pod import core_alias
 from linter.levels import FixSafety
 from linter.settings import param
-from linter.sources.go import GoSource, walk
+from linter.sources.go import GoSource
 
 TARGET = "go"
 
@@ -32,9 +32,7 @@ class Params:
 def check(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
     calls = {*params.rewritten, *params.reported}
     kept = jobs.kept_job_note(source)
-    for node in walk(source.root):
-        if node.type != "call_expression":
-            continue
+    for node in source.nodes("call_expression"):
         function = node.child_by_field_name("function")
         arguments = node.child_by_field_name("arguments")
         if function is None or arguments is None:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from linter.findings import Edit
 from linter.sources import go
-from linter.sources.go import GoSource, walk
+from linter.sources.go import GoSource
 from linter.sources.text import LineIndex
 
 if TYPE_CHECKING:
@@ -97,7 +97,7 @@ def rewritten(source: GoSource, node: Node, edits: Iterable[Edit]) -> Edit:
 
 
 def _literal_bodies(source: GoSource) -> list[Node]:
-    return [n for n in walk(source.root) if n.type == "literal_value"]
+    return source.nodes("literal_value")
 
 
 def section_edits(source: GoSource, body: Node) -> list[Edit]:
@@ -286,7 +286,7 @@ def remove_import(source: GoSource, spec: Node) -> Edit:
 
 def package_used(source: GoSource, name: str) -> bool:
     """Whether anything outside the imports selects from package `name` (`name.X`)."""
-    for node in walk(source.root):
+    for node in source.nodes("qualified_type", "selector_expression"):
         if node.type in ("qualified_type", "selector_expression"):
             package = node.child_by_field_name("package") or node.child_by_field_name("operand")
             if (

@@ -190,8 +190,23 @@ class GoSource:
                 inner = scope
         return inner
 
-    def comments(self) -> Iterator[Node]:
-        return (n for n in walk(self.root) if n.type == "comment")
+    @cached_property
+    def _by_type(self) -> dict[str, list[Node]]:
+        index: dict[str, list[Node]] = {}
+        for node in walk(self.root):
+            index.setdefault(node.type, []).append(node)
+        return index
+
+    def nodes(self, *types: str) -> list[Node]:
+        """Every node of the given types, in source order (one walk of the tree per file,
+        shared by every rule)."""
+        if len(types) == 1:
+            return self._by_type.get(types[0], [])
+        found = [n for t in types for n in self._by_type.get(t, [])]
+        return sorted(found, key=lambda n: (n.start_byte, -n.end_byte))
+
+    def comments(self) -> list[Node]:
+        return self.nodes("comment")
 
 
 _PACKAGE_NAMES = ("package_identifier", "identifier")

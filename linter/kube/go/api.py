@@ -218,6 +218,11 @@ class Values:
         return None
 
 
+def values(source: GoSource) -> Values:
+    """The file's Values, shared by its rules."""
+    return source.analysis("go-values", lambda: Values(source))
+
+
 def enclosing_function(node: Node) -> Node | None:
     current = node.parent
     while current is not None:

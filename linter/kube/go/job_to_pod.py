@@ -214,7 +214,7 @@ def _orphaned_locals(source: GoSource, job: GoJob) -> list[Edit]:
     ]
     names = {source.code(n): n for e in dropped for n in walk(e) if n.type == "identifier"}
     edits = []
-    values = api.Values(source)
+    values = api.values(source)
     for name in names:
         uses = [
             n

@@ -46,9 +46,7 @@ def go_jobs(source: GoSource) -> list[GoJob]:
 
 def _find(source: GoSource) -> list[GoJob]:
     found = []
-    for node in walk(source.root):
-        if node.type != "composite_literal":
-            continue
+    for node in source.nodes("composite_literal"):
         if not api.names(source, node.child_by_field_name("type"), api.BATCH_V1, "Job"):
             continue
         body = node.child_by_field_name("body")
@@ -136,7 +134,12 @@ class GoBlocker:
 
 def blockers(source: GoSource, job: GoJob) -> list[GoBlocker]:
     """Every reason this Job cannot become a Pod (JP206's table, with Go field names)."""
-    values = api.Values(source)
+    key = f"go-blockers:{job.literal.start_byte}"
+    return source.analysis(key, lambda: _blockers(source, job))
+
+
+def _blockers(source: GoSource, job: GoJob) -> list[GoBlocker]:
+    values = api.values(source)
     if job.spec is None:
         return [GoBlocker("Spec", "built elsewhere: its fields are not known here")]
     fields = {k: v for k, (_, v) in api.keyed_elements(source, job.spec).items()}
@@ -190,6 +193,10 @@ def kept_job_note(source: GoSource) -> str | None:
     """Why the file's other Job rewrites are withheld: it builds a Job that stays a Job,
     whose client calls, watches, status reads and RBAC the file still needs (as for
     Python, nothing in such a file moves to Pods)."""
+    return source.analysis("go-kept-job", lambda: _kept_job_note(source))
+
+
+def _kept_job_note(source: GoSource) -> str | None:
     for job in go_jobs(source):
         if blockers(source, job):
             line = source.text.count("\n", 0, source.offset(job.literal.start_byte)) + 1

@@ -73,9 +73,7 @@ class JobValues:
     def _declared(self) -> dict[int, dict[str, Declared]]:
         """Function (by start byte) → name → how it holds a Job."""
         tables: dict[int, dict[str, Declared]] = {}
-        for function in walk(self.source.root):
-            if function.type not in ("function_declaration", "method_declaration"):
-                continue
+        for function in self.source.nodes("function_declaration", "method_declaration"):
             table: dict[str, Declared] = {}
             for node in walk(function):
                 self._declare(node, table)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from linter.kube import extract
 from linter.kube.go import api
 from linter.kube.go.objects import job_values
-from linter.sources.go import GoSource, walk
+from linter.sources.go import GoSource
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -23,9 +23,9 @@ _GROUP_VERSIONS = {(api.BATCH_V1, "SchemeGroupVersion"): "batch"}
 
 def job_owners(source: GoSource, kind: str, group: str) -> Iterator[tuple[Node, str]]:
     """(node, how the owner is named) for each reference to an owner of `kind` in `group`."""
-    values = api.Values(source)
+    values = api.values(source)
     jobs = job_values(source)
-    for node in walk(source.root):
+    for node in source.nodes("composite_literal", "call_expression"):
         if node.type == "composite_literal":
             for body in _reference_bodies(source, node):
                 fields = api.keyed_elements(source, body)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from linter.kube import extract
 from linter.kube.go import api
-from linter.sources.go import GoSource, string_value, walk
+from linter.sources.go import GoSource, string_value
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -42,7 +42,7 @@ class GoSelectorLabel:
 
 
 def selector_labels(source: GoSource) -> Iterator[GoSelectorLabel]:
-    for node in walk(source.root):
+    for node in source.nodes("composite_literal", "call_expression", "keyed_element"):
         if node.type == "composite_literal":
             yield from _literal(source, node)
         elif node.type == "call_expression":

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from linter.findings import Edit
 from linter.kube.go.objects import job_values
-from linter.sources.go import GoSource, walk
+from linter.sources.go import GoSource
 
 if TYPE_CHECKING:
     from tree_sitter import Node
@@ -67,11 +67,13 @@ class StatusRead:
 def status_reads(source: GoSource, core: str) -> list[StatusRead]:
     """Every read of a Job's status in the file; `core` names k8s.io/api/core/v1 in the
     rewrites."""
+    return source.analysis(f"go-status-reads:{core}", lambda: _status_reads(source, core))
+
+
+def _status_reads(source: GoSource, core: str) -> list[StatusRead]:
     values = job_values(source)
     found = []
-    for node in walk(source.root):
-        if node.type != "selector_expression":
-            continue
+    for node in source.nodes("selector_expression"):
         field, operand = node.child_by_field_name("field"), node.child_by_field_name("operand")
         if field is None or operand is None or operand.type != "selector_expression":
             continue
