@@ -69,6 +69,9 @@ class Occurrence:
     links: tuple[str, ...] = ()
     # Generated from a source that must change instead (controller-gen's Go types).
     generated: str | None = None
+    # The source such generated files come from (a Go API type's field): with it in the
+    # tree, the generated occurrences rename with it.
+    defines: bool = False
 
 
 @dataclass

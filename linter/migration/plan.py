@@ -23,7 +23,7 @@ from linter.findings import Finding
 from linter.fixes import FileFix, PathFix, fix_text
 from linter.kube import rbac
 from linter.levels import FixSafety
-from linter.migration import controllers, manifests, tree
+from linter.migration import controllers, go_controllers, manifests, tree
 from linter.migration.gate import FileGate, Site
 from linter.migration.units import Member, Place, Unit, group, judge
 from linter.sources.text import DecodedText, LineIndex, UndecodableError, decode
@@ -76,6 +76,7 @@ class Plan:
     refused: dict[tuple[str, int], str] = field(default_factory=dict)
     yaml_facts: list[manifests.ManifestFacts] = field(default_factory=list)
     code_facts: list[controllers.ControllerFacts] = field(default_factory=list)
+    go_facts: list[go_controllers.GoFacts] = field(default_factory=list)
     rename_public: bool = False
     # The tree facts the checks see: the plan adds its RBAC decisions to them.
     facts: tree.TreeFacts = field(default_factory=tree.TreeFacts)
@@ -232,10 +233,17 @@ def decide(
 
     yaml_facts: list[manifests.ManifestFacts] = []
     code_facts: list[controllers.ControllerFacts] = []
+    go_facts: list[go_controllers.GoFacts] = []
+    go_packages = {go_controllers.package_of(f.path)[0] for f in files if f.language == "go"}
     for source in files:
         # A Kustomization, a patch of a Job, a Role with templated rules: none has a
         # finding of its own to show for what it does to the plan (_read kept them).
         if not source.findings and source.language != "yaml":
+            continue
+        if source.language == "go":
+            go_facts.append(
+                go_controllers.index(source.path, source.text, source.findings, sorted(go_packages))
+            )
             continue
         if source.language == "python":
             module = python.parse(source.text)
@@ -259,6 +267,7 @@ def decide(
     members = [m for f in yaml_facts for m in f.members] + [
         m for f in code_facts for m in f.members
     ]
+    members += [m for f in go_facts for m in f.members]
     members.sort(key=lambda m: (m.place.path, m.place.start))
     roots = {f.path: controllers.root_of(f.module, f.path) for f in code_facts}
     plan = Plan(units=_units(members, roots))
@@ -271,6 +280,7 @@ def decide(
             plan.frozen.setdefault(where.path, []).append(where)
     plan.yaml_facts, plan.code_facts, plan.rename_public = yaml_facts, code_facts, rename_public
     plan.facts = facts
+    plan.go_facts = go_facts
     decide_shared(plan)
     return plan
 
@@ -306,6 +316,8 @@ def decide_shared(plan: Plan) -> None:
 
 
 _NAMING = ("selector", "owner-reference", "patch", "sink")
+# The rules whose occurrences are code that writes the status field (Python, Go).
+_WRITING_RULES = ("JP505", "JP602")
 
 
 def _units(members: list[Member], roots: dict[str, str]) -> list[Unit]:
@@ -582,6 +594,7 @@ def _decide_fields(
     occurrences = [o for f in yaml_facts for o in f.occurrences] + [
         o for f in code_facts for o in f.occurrences
     ]
+    occurrences += [o for f in plan.go_facts for o in f.occurrences]
     by_name: dict[str, list[manifests.Occurrence]] = {}
     for occurrence in occurrences:
         by_name.setdefault(occurrence.name, []).append(occurrence)
@@ -606,8 +619,10 @@ def _field_blocker(
 ) -> str | None:
     if not plan.converting():
         return "not renamed: no unit of the scanned paths converts"
+    # The generated files rename with their source when it is in the tree (Go API types).
+    source_here = any(o.defines for o in found)
     for occurrence in found:
-        if occurrence.generated is not None:
+        if occurrence.generated is not None and not source_here:
             return f"not renamed: {occurrence.place.path} is {occurrence.generated}, which are not in the scanned paths"
         if not occurrence.fixable:
             return f"not renamed: {occurrence.place} cannot be renamed in place"
@@ -615,7 +630,7 @@ def _field_blocker(
         staying = next((u for u in tied if not u.converts), None)
         if staying is not None:
             return f"not renamed: {occurrence.place} belongs to {staying.title}, which stays a Job"
-    if not any(o.writes and o.rule == "JP505" for o in found):
+    if not any(o.writes and o.rule in _WRITING_RULES for o in found):
         return (
             "not renamed: no code of the scanned paths writes it (the controller that does is "
             "elsewhere and would go on writing the old name, which the API server prunes)"

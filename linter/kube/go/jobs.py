@@ -20,6 +20,9 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
 
+KEPT_JOB = "this file builds a Job that stays a Job"
+
+
 @dataclass
 class GoJob:
     literal: Node  # the composite literal `batchv1.Job{…}`
@@ -200,7 +203,7 @@ def _kept_job_note(source: GoSource) -> str | None:
     for job in go_jobs(source):
         if blockers(source, job):
             line = source.text.count("\n", 0, source.offset(job.literal.start_byte)) + 1
-            return f"this file builds a Job that stays a Job (line {line})"
+            return f"{KEPT_JOB} (line {line})"
     return None
 
 
