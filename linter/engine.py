@@ -234,7 +234,7 @@ def _violations(
                 yield rule, violation.obj, violation, []
         return
     if language == "go":
-        yield from _go_violations(text, rules, ruleset)
+        yield from _go_violations(path, text, rules, ruleset)
         return
     from linter.sources.yaml import parse
     from linter.suppressions import annotation_suppressions
@@ -254,17 +254,25 @@ def _violations(
                 yield rule, identity, violation, annotations
 
 
-def _go_violations(text: str, rules: list[Rule], ruleset: RuleSet) -> Iterator[_Hit]:
-    """A Go file that does not parse is reported and its rules stay silent."""
+def _go_violations(path: str, text: str, rules: list[Rule], ruleset: RuleSet) -> Iterator[_Hit]:
+    """A Go file that does not parse is reported and its rules stay silent. Generated code
+    (zz_generated.deepcopy.go) takes renames only: the other rewrites belong in its source."""
+    from dataclasses import replace
+
     from linter.sources import go
 
     source = go.parse(text)
     yield from _problems(source.problems, ruleset)
     if source.problems:
         return
+    generated = source.generated or PurePath(path).name.startswith("zz_generated")
     for rule in rules:
-        check = check_function(rule.check_module(), "go")
+        module = rule.check_module()
+        check = check_function(module, "go")
+        renames = getattr(module, "RENAMES", False)
         for violation in check(source, rule.params(), ruleset.context):
+            if generated and violation.fix is not None and not renames:
+                violation = replace(violation, fix=None)
             yield rule, violation.obj, violation, []
 
 

@@ -21,12 +21,13 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
 TARGET = "go"
+# Its fixes rename: the one edit generated code may take.
+RENAMES = True
 # Markers of API type packages (kubebuilder book, Markers: object, subresource,
 # printcolumn, validation; `+groupName` on the package; deepcopy-gen's `+k8s:`).
 _API_MARKERS = re.compile(
     r"//\s*\+(kubebuilder:(object|subresource|printcolumn|validation|resource)|groupName=|k8s:)"
 )
-_GENERATED = re.compile(r"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
 _JSON_NAME = re.compile(r'json:"([^",]*)')
 
 
@@ -36,7 +37,7 @@ class Params:
 
 
 def check(source: GoSource, params: Params, ctx: CheckContext) -> Iterator[Violation]:
-    generated = _GENERATED.search(source.text[:2000]) is not None
+    generated = source.generated
     api = not generated and any(_API_MARKERS.match(source.code(c)) for c in source.comments())
     if api:
         yield from _fields(source, params.renames)

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from tree_sitter import Node
 
 TARGET = "go"
+# Its fixes rename: the one edit generated code may take.
+RENAMES = True
 _NAMES = frozenset({"identifier", "field_identifier"})
 _DECLARATIONS = frozenset({"function_declaration", "method_declaration"})
 

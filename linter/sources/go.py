@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 _T = TypeVar("_T")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_GENERATED = re.compile(r"^// Code generated .* DO NOT EDIT\.$", re.MULTILINE)
 # Declarations that name the scope of a finding.
 _SCOPES = {
     "function_declaration": "function",
@@ -76,6 +77,12 @@ class GoSource:
         if key not in self.analyses:
             self.analyses[key] = compute()
         return cast(_T, self.analyses[key])
+
+    @cached_property
+    def generated(self) -> bool:
+        """A `// Code generated … DO NOT EDIT.` header (go generate's convention; controller-gen
+        writes it on zz_generated.deepcopy.go)."""
+        return _GENERATED.search(self.text[:4000]) is not None
 
     @property
     def root(self) -> Node:
