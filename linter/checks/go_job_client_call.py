@@ -91,13 +91,55 @@ def _typed_client(
         span = source.span(field)
         edits.append(Edit(span.start, span.end, new))
     shown = source.text[edits[-1].start : source.span(call).end]
+    verdict = "the Task's Pod has the same calls on the core Pod client"
+    args = {"call": shown, "what": "is the client of batch Jobs"}
+    try:
+        edits.extend(_typed_result_edits(source, call))
+    except NotRewritable as exc:
+        args["verdict"] = f"{verdict} (not rewritten: {exc})"
+        yield Violation(source.span(call), args, obj=source.scope_of(call))
+        return
     fix = Fix(tuple(edits), FixSafety.UNSAFE, "Use the Pod client of the Task's Pod")
-    args = {
-        "call": shown,
-        "what": "is the client of batch Jobs",
-        "verdict": "the Task's Pod has the same calls on the core Pod client",
-    }
-    yield Violation(source.span(call), args, fix, source.scope_of(call))
+    yield Violation(source.span(call), {**args, "verdict": verdict}, fix, source.scope_of(call))
+
+
+def _typed_result_edits(source: GoSource, jobs_call: Node) -> list[Edit]:
+    """What else must change when `….Jobs(ns).Get(…)` returns a Pod: the status reads of
+    the variable it is bound to. A function that returns it as a Job, a Job typed here
+    passed in, or a use of its Job spec keeps the call on Jobs."""
+    selector = jobs_call.parent
+    call = selector.parent if selector is not None else None
+    if call is None or call.type != "call_expression":
+        return []
+    function = api.enclosing_function(call)
+    result = function.child_by_field_name("result") if function is not None else None
+    values = job_values(source)
+    if result is not None and any(values.type_kind(n) for n in walk(result)):
+        raise NotRewritable("the function returns what it reads as a batch Job")
+    arguments = call.child_by_field_name("arguments")
+    for argument in arguments.named_children if arguments is not None else []:
+        target = api.unwrap(argument)
+        if target.type == "unary_expression":
+            operand = target.child_by_field_name("operand")
+            target = api.unwrap(operand) if operand is not None else target
+        declared = values.declared(target) if target.type == "identifier" else None
+        if declared is not None and declared.type_node is not None:
+            raise NotRewritable(f"`{source.code(target)}` is typed a batch Job here")
+        if target.type == "composite_literal" and values.kind_of(target) is not None:
+            raise NotRewritable("the Job passed in is built here (JP604)")
+    holder = call.parent
+    statement = holder.parent if holder is not None else None
+    if statement is None or statement.type not in ("short_var_declaration", "assignment_statement"):
+        return []
+    left = statement.child_by_field_name("left")
+    names = left.named_children if left is not None else []
+    if not names or names[0].type != "identifier" or source.code(names[0]) == "_":
+        return []
+    core, imports = core_alias(source)
+    reads, reason = _pod_form(source, names[0], core)
+    if reason is not None:
+        raise NotRewritable(reason)
+    return [*reads, *imports] if reads else []
 
 
 def _client_call(

@@ -127,6 +127,9 @@ class JobValues:
         function = node.child_by_field_name("function")
         if function is None:
             return None
+        typed = typed_client_result(self.source, node)
+        if typed is not None:
+            return typed
         if function.type == "selector_expression":
             function = function.child_by_field_name("field")
         return self.results.get(self.source.code(function)) if function is not None else None
@@ -175,6 +178,40 @@ class JobValues:
 
     def holds_job(self, node: Node | None) -> bool:
         return self.kind_of(node) == "Job"
+
+
+# client-go's JobInterface: what its calls return (a *batchv1.Job, a *batchv1.JobList).
+_TYPED_RESULTS: dict[str, Kind] = {
+    "Get": "Job",
+    "Create": "Job",
+    "Update": "Job",
+    "UpdateStatus": "Job",
+    "Patch": "Job",
+    "Apply": "Job",
+    "ApplyStatus": "Job",
+    "List": "JobList",
+}
+
+
+def typed_client_result(source: GoSource, call: Node) -> Kind | None:
+    """What `clientset.BatchV1().Jobs(ns).Get(…)` (and the other calls of client-go's Job
+    client) returns, or None for another call."""
+    function = call.child_by_field_name("function")
+    if function is None or function.type != "selector_expression":
+        return None
+    method = function.child_by_field_name("field")
+    kind = _TYPED_RESULTS.get(source.code(method)) if method is not None else None
+    jobs = function.child_by_field_name("operand")
+    if kind is None or jobs is None or jobs.type != "call_expression":
+        return None
+    selector = jobs.child_by_field_name("function")
+    field = selector.child_by_field_name("field") if selector is not None else None
+    if field is None or source.code(field) != "Jobs":
+        return None
+    group = selector.child_by_field_name("operand") if selector is not None else None
+    inner = group.child_by_field_name("function") if group is not None else None
+    name = inner.child_by_field_name("field") if inner is not None else None
+    return kind if name is not None and source.code(name) == "BatchV1" else None
 
 
 def _named_type(node: Node | None) -> Node | None:
