@@ -512,6 +512,9 @@ def _decide_rbac(
     if code_units and needed:
         for grant in grants:
             plan.facts.roles[grant.place.path] = tree.RolePlan(bool(staying_code), needed)
+    # The rbac markers a generated Role comes from, when the tree holds them (Go code):
+    # the Role is then edited with them, in the same run.
+    markers_here = any(m.kind == "rbac" for f in plan.go_facts for m in f.members)
     if code_units:
         keep = bool(staying_code)
         decision = (
@@ -547,7 +550,7 @@ def _decide_rbac(
             shared.decision = (
                 "kept: an aggregated ClusterRole's rules are managed by its aggregationRule"
             )
-        elif grant.generated is not None and not keep:
+        elif grant.generated is not None and not keep and not markers_here:
             shared.decision = f"kept: the Role is {grant.generated}, which are not scanned"
             shared.tied, shared.blocks = [u for u in code_units if u.converts], True
         elif not keep and grant.fixable:
