@@ -147,7 +147,12 @@ def migrate(
         findings = _on_disk_lines(found.get(path, []), result)
         outcomes.append((path, PathFix(result, findings)))
     if write:
-        _write([f for f in files if f.path in kept], outcomes, on_written)
+        # What units share (the Role, the CRD) first: a run killed half-way leaves units
+        # that still convert, and the next run finishes them; the other way round, Pods
+        # whose Role still grants Jobs would tie the grant to nothing that converts.
+        shared = set(plan.extra_sites)
+        ordered = sorted(outcomes, key=lambda o: o[0] not in shared)
+        _write([f for f in files if f.path in kept], ordered, on_written)
     return Migration(plan, outcomes, errors, file_gates)
 
 
