@@ -176,7 +176,7 @@ def _check(path: str, text: str, utf8: bytes, language: str, ruleset: RuleSet) -
     if ruleset.prefilter:
         rules = triggered(utf8, rules)
     lines = LineIndex(text)
-    suppressions = Suppressions(comment_suppressions(text))
+    suppressions = Suppressions(comment_suppressions(text, language))
     kept: list[tuple[Rule, ObjectId | None, Violation]] = []
     for rule, obj, violation, on_object in _violations(
         path, text, language, rules, ruleset, suppressions
