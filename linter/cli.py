@@ -81,12 +81,16 @@ def _options(
 
 
 def _color(option: str, stream: object) -> bool:
-    if option == "always":
+    """`--color always|never` wins; for `auto`, as ruff does, a non-empty FORCE_COLOR
+    forces colour and a non-empty NO_COLOR turns it off (no-color.org, force-color.org);
+    a dumb terminal gets none; otherwise colour on a TTY only."""
+    if option != "auto":
+        return option == "always"
+    if os.environ.get("FORCE_COLOR"):
         return True
-    if option == "never":
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
+    return _isatty(stream)
 
 
 def _fails(findings: Sequence[Finding], fail_on: str) -> bool:
@@ -112,6 +116,14 @@ _select = click.option(
     "--select", multiple=True, help="Rule ids, id prefixes (JP1) or names; comma-separated."
 )
 _ignore = click.option("--ignore", multiple=True, help="Rules to leave out, as for --select.")
+_color_option = click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour text output; auto: on a TTY, unless NO_COLOR is set or TERM=dumb "
+    "(FORCE_COLOR forces it).",
+)
 
 
 _cache_options = [
@@ -166,7 +178,7 @@ def _parse_shard(value: str | None) -> tuple[int, int] | None:
 )
 @click.option("--statistics", is_flag=True, help="Count findings per rule.")
 @click.option("--stdin-filename", help="Path (and language) of what `-` reads from stdin.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+@_color_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
 @click.option(
     "--baseline",
@@ -426,7 +438,7 @@ def _echo_fix_notes(results: Sequence[tuple[str, PathFix]]) -> None:
 @_select
 @_ignore
 @click.option("--fail-on", type=click.Choice(_FAIL_ON))
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+@_color_option
 def fix(
     paths: tuple[str, ...],
     unsafe_fixes: bool,
