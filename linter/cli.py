@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from linter.options import Options
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a process that Ctrl-C stopped
 _FAIL_ON = ("error", "warning", "info", "never")
 
 
@@ -388,7 +389,8 @@ def _fix_run(
 
 
 def _planned_run(paths: Sequence[str], options: Options, write: bool) -> Migration:
-    """The migration plan over PATHS; an interrupted run says which files it wrote."""
+    """The migration plan over PATHS. An interrupted run says which files it wrote
+    (fixes.WRITTEN, see main)."""
     from linter import run
     from linter.migration.plan import migrate
 
@@ -398,23 +400,14 @@ def _planned_run(paths: Sequence[str], options: Options, write: bool) -> Migrati
         if rule.check == "code_renamed_field":
             params = rule.params()
             renames = (dict(params.renames), dict(params.identifiers))
-    written: list[str] = []
-    try:
-        return migrate(
-            _inputs(paths, options),
-            options.ruleset,
-            write,
-            renames,
-            rename_public=options.config.rename_public,
-            on_written=written.append,
-            jobs=run.default_jobs(),
-        )
-    except KeyboardInterrupt:
-        if written:
-            click.echo(f"job2pod: interrupted; written: {', '.join(written)}", err=True)
-        else:
-            click.echo("job2pod: interrupted; no file was written", err=True)
-        raise
+    return migrate(
+        _inputs(paths, options),
+        options.ruleset,
+        write,
+        renames,
+        rename_public=options.config.rename_public,
+        jobs=run.default_jobs(),
+    )
 
 
 def _echo_fix_notes(results: Sequence[tuple[str, PathFix]]) -> None:
@@ -566,18 +559,40 @@ def generate(check_only: bool, root: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
+    # Not click's standalone mode: it turns Ctrl-C into "Aborted!" and exit code 1.
+    code: object
     try:
-        cli.main(args=argv, prog_name="job2pod", standalone_mode=True)
-        code: object = EXIT_CLEAN
+        code = cli.main(args=argv, prog_name="job2pod", standalone_mode=False)
     except SystemExit as exc:
         code = exc.code
-    except KeyboardInterrupt:
-        click.echo("job2pod: interrupted", err=True)
-        code = EXIT_ERROR
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except (click.Abort, KeyboardInterrupt):  # click makes Abort of a KeyboardInterrupt
+        _echo_interrupted()
+        code = EXIT_INTERRUPTED
     except Exception as exc:
         click.echo(f"job2pod: internal error: {type(exc).__name__}: {exc}", err=True)
         code = EXIT_ERROR
     _exit(code)
+
+
+def _echo_interrupted() -> None:
+    """One line; after a run that wrote files (fix, migrate), the files it wrote: each is
+    whole (written atomically), and every other file is as it was."""
+    fixes = sys.modules.get("linter.fixes")  # not imported: nothing was written
+    written: list[str] = fixes.WRITTEN if fixes is not None else []
+    if not written:
+        click.echo("job2pod: interrupted", err=True)
+        return
+    count = len(written)
+    click.echo(
+        f"job2pod: interrupted after writing {count} file{'s' if count != 1 else ''} "
+        "(the others are unchanged):",
+        err=True,
+    )
+    for path in written:
+        click.echo(f"  {path}", err=True)
 
 
 def _exit(code: object) -> NoReturn:

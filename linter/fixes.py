@@ -289,11 +289,16 @@ class _Guard:
 _TEMP_SUFFIX = ".job2pod-tmp"
 
 
+# Every file this process has replaced, in order: an interrupted run (Ctrl-C) says which
+# files it wrote, whoever called write_atomic.
+WRITTEN: list[str] = []
+
+
 def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     """Replace `path` with `data` unless it no longer holds `expected` (someone else wrote
     it since it was read). Temp file in the same directory, fsync, rename; mode and owner
     kept. Two job2pod processes serialize on a lock of the file, so the later one sees
-    the earlier one's write and refuses instead of losing it."""
+    the earlier one's write and refuses instead of losing it. Recorded in WRITTEN."""
     if path.is_symlink():
         raise OSError(f"{path} is a symbolic link; not replaced by a regular file")
     directory = path.parent
@@ -315,6 +320,7 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
             if path.read_bytes() != expected:
                 raise ChangedOnDisk(f"{path} changed on disk since it was read; not overwritten")
             os.replace(tmp, path)
+            WRITTEN.append(str(path))
     finally:
         if tmp.exists():
             tmp.unlink()

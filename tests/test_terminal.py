@@ -87,3 +87,76 @@ def test_force_color_colours_a_pipe_and_flags_win(role: Path) -> None:
     assert b"\x1b[" not in _on_a_pipe(role, FORCE_COLOR="")
     assert b"\x1b[" not in _on_a_pipe(role, "--color", "never", FORCE_COLOR="1")
     assert COLOURED in _on_a_pipe(role, "--color", "always", NO_COLOR="1")
+
+
+# Ctrl-C at a chosen moment: the probe sends the process SIGINT itself, after the Nth
+# call of a job2pod function (a file checked, a file written).
+INTERRUPT = """\
+import os, signal, sys
+module_name, function_name, after = sys.argv[1], sys.argv[2], int(sys.argv[3])
+import importlib
+module = importlib.import_module(module_name)
+original = getattr(module, function_name)
+calls = []
+def counted(*args, **kwargs):
+    result = original(*args, **kwargs)
+    calls.append(1)
+    if len(calls) == after:
+        os.kill(os.getpid(), signal.SIGINT)
+    return result
+setattr(module, function_name, counted)
+from linter.cli import main
+sys.argv = ["job2pod", *sys.argv[4:]]
+main()
+"""
+
+
+def _interrupted(
+    cwd: Path, target: tuple[str, str, int], *args: str
+) -> subprocess.CompletedProcess[str]:
+    module, function, after = target
+    return subprocess.run(
+        [sys.executable, "-c", INTERRUPT, module, function, str(after), *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+        env=_environment(),
+    )
+
+
+def _roles(directory: Path, count: int) -> list[Path]:
+    paths = []
+    for n in range(count):
+        path = directory / f"role-{n}.yaml"
+        path.write_text(ROLE.replace("name: runner", f"name: runner-{n}"))
+        paths.append(path)
+    return paths
+
+
+def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
+    _roles(tmp_path, 5)
+    done = _interrupted(tmp_path, ("linter.run", "_check_one", 2), "check", "--no-cache", ".")
+    assert done.returncode == 130
+    assert [line for line in done.stderr.splitlines() if line] == ["job2pod: interrupted"]
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_an_interrupted_migrate_names_the_files_it_wrote(tmp_path: Path) -> None:
+    roles = _roles(tmp_path, 4)
+    done = _interrupted(tmp_path, ("linter.fixes", "_fsync_directory", 2), "migrate", ".")
+    assert done.returncode == 130, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line]
+    assert lines == [
+        "job2pod: interrupted after writing 2 files (the others are unchanged):",
+        "  role-0.yaml",
+        "  role-1.yaml",
+    ]
+    assert [
+        p.read_text() != ROLE.replace("runner", f"runner-{n}") for n, p in enumerate(roles)
+    ] == [
+        True,
+        True,
+        False,
+        False,
+    ]
