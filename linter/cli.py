@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from linter.fixes import PathFix
     from linter.migration.plan import Migration
     from linter.options import Options
+    from linter.reporters import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a process that Ctrl-C stopped
@@ -177,7 +178,11 @@ def _parse_shard(value: str | None) -> tuple[int, int] | None:
     type=click.Choice(_FAIL_ON),
     help="Lowest severity that makes the exit code 1 (default: warning).",
 )
-@click.option("--statistics", is_flag=True, help="Count findings per rule.")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Print the number of findings per rule (text or json) instead of the findings.",
+)
 @click.option("--stdin-filename", help="Path (and language) of what `-` reads from stdin.")
 @_color_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
@@ -220,6 +225,8 @@ def check(
     rules, ruleset = options.rules, options.ruleset
     output_format, fail_on = options.output_format, options.fail_on
     shard_spec = _parse_shard(shard)
+    if statistics and output_format not in ("text", "json"):
+        raise UsageProblem(f"--statistics prints text or json, not {output_format}")
     findings: list[Finding] = []
     files = 0
     inputs = list(paths) or ["."]
@@ -258,15 +265,26 @@ def check(
         rules,
         files,
         color=output is None and output_format == "text" and _color(color, sys.stdout),
-        statistics=statistics,
     )
-    pieces = reporters.chunks(output_format, report)
+    pieces = (
+        _statistics(report, output_format)
+        if statistics
+        else reporters.chunks(output_format, report)
+    )
     if output:
         with open(output, "w", encoding="utf-8") as out:
             out.writelines(pieces)
     else:
         sys.stdout.writelines(pieces)
     sys.exit(EXIT_FINDINGS if _fails(findings, fail_on) else EXIT_CLEAN)
+
+
+def _statistics(report: Report, output_format: str) -> list[str]:
+    from linter.reporters import statistics
+
+    if output_format == "json":
+        return [statistics.render_json(report)]
+    return [statistics.render(report)]
 
 
 def _changed(targets: list[str], ref: str) -> list[str]:
@@ -347,7 +365,9 @@ def baseline_command(
     options = _options(paths, config, select, ignore)
     result = run.check_files(_inputs(paths, options), options.ruleset, jobs=run.default_jobs())
     Path(output).write_text(baseline.dump(result.findings), encoding="utf-8")
-    click.echo(f"Recorded {len(result.findings)} findings in {output}.")
+    from linter.reporters.text import counted
+
+    click.echo(f"Recorded {counted(len(result.findings), 'finding')} in {output}.")
 
 
 @cli.command()
@@ -447,6 +467,7 @@ def fix(
     Exit code 1 when a file was rewritten (pre-commit's convention) or findings remain."""
     from linter.fixes import unified_diff
     from linter.reporters import Report, reporter
+    from linter.reporters.text import counted
 
     options = _options(paths, config, select, ignore, fail_on=fail_on)
     rules = options.rules
@@ -465,9 +486,7 @@ def fix(
     report = Report(remaining, rules, len(results), color=_color(color, sys.stdout))
     click.echo(reporter("text")(report), nl=False)
     if changed:
-        click.echo(
-            f"Fixed {applied} finding{'s' if applied != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}."
-        )
+        click.echo(f"Fixed {counted(applied, 'finding')} in {counted(len(changed), 'file')}.")
     failed = bool(changed) or _fails(remaining, options.fail_on) or any(o.error for _, o in results)
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
@@ -585,9 +604,10 @@ def _echo_interrupted() -> None:
     if not written:
         click.echo("job2pod: interrupted", err=True)
         return
-    count = len(written)
+    from linter.reporters.text import counted
+
     click.echo(
-        f"job2pod: interrupted after writing {count} file{'s' if count != 1 else ''} "
+        f"job2pod: interrupted after writing {counted(len(written), 'file')} "
         "(the others are unchanged):",
         err=True,
     )

@@ -34,7 +34,7 @@ def test_baseline_survives_inserted_lines_and_still_catches_a_new_finding(repo: 
     role = repo / "role.yaml"
     role.write_text(ROLE + RULE.format(verb="get"))
     code, out = run("baseline", ".", "-o", ".job2pod-baseline.json")
-    assert code == 0 and "Recorded 1 findings" in out
+    assert code == 0 and "Recorded 1 finding in" in out
     assert run("check", "--baseline", ".job2pod-baseline.json", ".")[0] == 0
     role.write_text("# moved\n" * 10 + ROLE + RULE.format(verb="get"))
     assert run("check", "--baseline", ".job2pod-baseline.json", ".") == (

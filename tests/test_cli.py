@@ -122,8 +122,73 @@ def test_github_annotations(repo: Path) -> None:
 def test_output_file_and_statistics(repo: Path) -> None:
     code, out = run("check", "--statistics", "--output", "report.txt", ".")
     assert code == 1 and out == ""
-    report = (repo / "report.txt").read_text()
-    assert "     1  JP101   rbac-grants-batch-jobs" in report
+    assert (repo / "report.txt").read_text() == (
+        "1  JP101  [ ] rbac-grants-batch-jobs\n"
+        "Found 1 finding (1 warning) in 2 files checked; 1 with `job2pod fix --unsafe-fixes`.\n"
+    )
+
+
+JOBS = """\
+# Two Jobs without TTL or backoffLimit (safe fixes), one of them a thin wrapper (unsafe).
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: report-{n}
+spec:
+  parallelism: 2
+  template:
+    spec:
+      restartPolicy: OnFailure
+      containers:
+        - name: report
+          image: registry.example.dev/report:1.4
+---
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: task-{n}
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+        - name: task
+          image: registry.example.dev/task:2.0
+"""
+
+
+def test_statistics_counts_plurals_and_fixable_agree_with_fix(repo: Path) -> None:
+    """The table alone (most frequent rule first) and the summary, in text or JSON; the
+    fixable counts of both are what `fix` then reports it fixed."""
+    for n in range(3):
+        (repo / f"jobs-{n}.yaml").write_text(JOBS.format(n=n))
+    code, out = run("check", "--statistics", ".")
+    assert code == 1
+    lines = out.splitlines()
+    assert lines == [
+        "6  JP204  [ ] job-unbounded-runtime",
+        "3  JP201  [ ] job-is-thin-wrapper",
+        "3  JP202  [*] job-missing-ttl",
+        "3  JP203  [*] job-implicit-backoff-limit",
+        "1  JP101  [ ] rbac-grants-batch-jobs",
+        "Found 16 findings (10 warnings, 6 info) in 5 files checked; 6 fixable with "
+        "`job2pod fix` (4 with `job2pod fix --unsafe-fixes`).",
+    ]
+    assert not any(": JP" in line for line in lines), "no finding lines"
+    summary = lines[-1]
+    assert "warnings" in summary and "1 warning," not in summary
+    statistics = json.loads(run("check", "--statistics", "--format", "json", ".")[1])
+    assert {row["code"]: row["count"] for row in statistics}["JP204"] == 6
+    fixable = sum(row["fixable_count"] for row in statistics)
+    assert f"; {fixable} fixable with `job2pod fix`" in summary
+    code, out = run("fix", ".")
+    assert code == 1 and out.splitlines()[-1] == f"Fixed {fixable} findings in 3 files."
+
+
+def test_statistics_is_text_or_json(repo: Path) -> None:
+    code, out = run("check", "--statistics", "--format", "sarif", ".")
+    assert code == 2 and "--statistics prints text or json, not sarif" in out
 
 
 def test_color_only_when_asked_or_on_a_tty(repo: Path) -> None:
