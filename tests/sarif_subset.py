@@ -39,7 +39,7 @@ def schema() -> dict[str, Any]:
         "properties": {"tags": {"type": "array", "uniqueItems": True, "items": {"type": "string"}}},
     }
     reporting_descriptor = _closed(
-        ["id", "name", "shortDescription", "helpUri", "properties"],
+        ["id", "name", "shortDescription", "properties"],
         {
             "id": {"type": "string", "pattern": "^[A-Z][A-Z0-9]*[0-9]{3}$"},
             "name": {"type": "string"},
