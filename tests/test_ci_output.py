@@ -12,21 +12,11 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT, SHARED
+from samples import ROLE
 from sarif_subset import schema
 
 from linter.cli import cli
 
-ROLE = """\
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata:
-  name: runner
-  namespace: tasks
-rules:
-  - apiGroups: [batch]
-    resources: [jobs]
-    verbs: [create]
-"""
 OFFICIAL_SARIF_SCHEMA = SHARED / "schemas-ref" / "sarif-schema-2.1.0.json"
 
 
@@ -77,7 +67,7 @@ def test_ci_formats_are_the_same_from_any_directory(
 def test_text_output_stays_relative_to_the_working_directory(
     repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    assert run(_from(repo, monkeypatch, "deploy", ".")).startswith("rbac/role.yaml:8:17: JP101")
+    assert run(_from(repo, monkeypatch, "deploy", ".")).startswith("rbac/role.yaml:7:17: JP101")
 
 
 def test_sarif_names_its_source_root(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -16,22 +16,13 @@ import pytest
 from click.testing import CliRunner
 from conftest import ROOT
 from ruamel.yaml import YAML
+from samples import ROLE
 
 from linter import __url__
 from linter.cli import cli
 
 README = (ROOT / "README.md").read_text()
 RECIPES = sorted((ROOT / "examples" / "ci").glob("*.yml"))
-ROLE = """\
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata:
-  name: runner
-rules:
-  - apiGroups: [batch]
-    resources: [jobs]
-    verbs: [create]
-"""
 
 
 def _load(path: Path) -> Any:

@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
+from samples import KEPT_JOB, THIN_JOB
 
 from linter.cli import cli
 
@@ -128,41 +129,12 @@ def test_output_file_and_statistics(repo: Path) -> None:
     )
 
 
-JOBS = """\
-# Two Jobs without TTL or backoffLimit (safe fixes), one of them a thin wrapper (unsafe).
-apiVersion: batch/v1
-kind: Job
-metadata:
-  name: report-{n}
-spec:
-  parallelism: 2
-  template:
-    spec:
-      restartPolicy: OnFailure
-      containers:
-        - name: report
-          image: registry.example.dev/report:1.4
----
-apiVersion: batch/v1
-kind: Job
-metadata:
-  name: task-{n}
-spec:
-  backoffLimit: 0
-  template:
-    spec:
-      restartPolicy: Never
-      containers:
-        - name: task
-          image: registry.example.dev/task:2.0
-"""
-
-
 def test_statistics_counts_plurals_and_fixable_agree_with_fix(repo: Path) -> None:
     """The table alone (most frequent rule first) and the summary, in text or JSON; the
     fixable counts of both are what `fix` then reports it fixed."""
     for n in range(3):
-        (repo / f"jobs-{n}.yaml").write_text(JOBS.format(n=n))
+        jobs = [KEPT_JOB.format(name=f"report-{n}"), THIN_JOB.format(name=f"task-{n}")]
+        (repo / f"jobs-{n}.yaml").write_text("---\n".join(jobs))
     code, out = run("check", "--statistics", ".")
     assert code == 1
     lines = out.splitlines()

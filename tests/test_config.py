@@ -9,19 +9,9 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 from conftest import ROOT
+from samples import KEPT_JOB, ROLE
 
 from linter.cli import cli
-
-ROLE = """\
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata:
-  name: runner
-rules:
-  - apiGroups: [batch]
-    resources: [jobs]
-    verbs: [create]
-"""
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -129,25 +119,9 @@ def test_flags_win_over_the_file(repo: Path) -> None:
     assert run("check", "--select", "JP101", "--fail-on", "warning", "deploy")[0] == 1
 
 
-JOB = """\
-apiVersion: batch/v1
-kind: Job
-metadata:
-  name: nightly-report
-spec:
-  parallelism: 2
-  template:
-    spec:
-      restartPolicy: OnFailure
-      containers:
-        - name: report
-          image: registry.example.dev/report:1.4
-"""
-
-
 def _codes(repo: Path, config: str, *args: str) -> list[str]:
     (repo / ".job2pod.yaml").write_text(config)
-    (repo / "deploy" / "job.yaml").write_text(JOB)
+    (repo / "deploy" / "job.yaml").write_text(KEPT_JOB.format(name="nightly-report"))
     code, out = run("check", "--format", "json", *args, "deploy/role.yaml", "deploy/job.yaml")
     assert code in (0, 1), out
     return sorted({f["code"] for f in json.loads(out)})

@@ -9,17 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from samples import ROLE
 
-ROLE = """\
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata:
-  name: runner
-rules:
-  - apiGroups: [batch]
-    resources: [jobs]
-    verbs: [create]
-"""
 COLOURED = b"\x1b[33mJP101\x1b[0m"
 
 
