@@ -145,7 +145,7 @@ class Projects:
     def shown(self, found: Path | None) -> str:
         """A config file as messages name it: as given, or relative to the cwd."""
         if found is None:
-            return "config"
+            return "no config file"
         if found == self.forced:
             return str(found)
         relative = os.path.relpath(found)

@@ -167,3 +167,25 @@ def test_generate_writes_into_a_source_tree(tmp_path: Path) -> None:
     result = invoke("generate", str(tree))
     assert result.exit_code == 0
     assert (tree / "docs" / "rules.md").read_text() == (ROOT / "docs" / "rules.md").read_text()
+
+
+def test_a_migration_over_several_configs_is_refused_before_a_write(repo: Path) -> None:
+    """The plan judges units across files with one ruleset: half a unit must never be
+    converted under one config and the other half left under another."""
+    (repo / "team").mkdir()
+    (repo / "team" / ".job2pod.yaml").write_text("ttl-seconds-after-finished: 60\n")
+    (repo / "team" / "role.yaml").write_bytes(ROLE.encode())
+    result = invoke("migrate", "deploy", "team")
+    assert result.exit_code == 2
+    assert result.output == (
+        "job2pod: the paths have different configs (no config file, team/.job2pod.yaml): a "
+        "migration plans with one; pass --config or run it per project\n"
+    )
+    assert (repo / "team" / "role.yaml").read_bytes() == ROLE.encode()
+    assert invoke("migrate", "--config", "team/.job2pod.yaml", "deploy", "team").exit_code != 2
+
+
+def test_unsafe_fixes_need_files_not_stdin(repo: Path) -> None:
+    result = invoke("fix", "--unsafe-fixes", "--stdin-filename", "role.yaml", input=ROLE)
+    assert result.exit_code == 2
+    assert "--unsafe-fixes reads files" in result.output
