@@ -88,8 +88,10 @@ def test_pytest_alone_leaves_the_slow_tests_to_ci() -> None:
     assert extracted[0] == "pip install -e '.[test]' && pytest"
     assert re.search(r'^run_tests "\$test_command"$', ci, re.MULTILINE)
     assert re.search(r'^run_tests "pytest -m slow"$', ci, re.MULTILINE)
-    quick, slow = _collected(), _collected("-m", "slow")
-    sweep = "tests/test_properties.py::test_generated_yaml_ten_thousand"
+    # One module with tests of both kinds: collecting the whole suite twice costs seconds.
+    module = "tests/test_run.py"
+    quick, slow = _collected(module), _collected("-m", "slow", module)
+    sweep = f"{module}::test_jobs_cache_and_prefilter_give_identical_findings"
     assert sweep in slow and sweep not in quick
-    assert "tests/test_readme.py::test_pytest_alone_leaves_the_slow_tests_to_ci" in quick
+    assert f"{module}::test_shards_partition_the_files_stably" in quick
     assert not quick & slow
