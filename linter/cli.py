@@ -525,7 +525,6 @@ def clean(cache_dir: str) -> None:
 def _inputs(paths: Sequence[str], projects: Projects, force_exclude: bool = False) -> list[str]:
     """The files to check: directories walked (each file's config may exclude it), files
     named explicitly kept unless --force-exclude; config files never."""
-    from linter.config import CONFIG_FILES
     from linter.discover import discover
 
     inputs = list(paths) or ["."]
@@ -534,7 +533,7 @@ def _inputs(paths: Sequence[str], projects: Projects, force_exclude: bool = Fals
     if force_exclude:
         inputs = [p for p in inputs if not projects.excluded(p)]
     found = discover(inputs, exclude=projects.excluded)
-    return [p for p in found if os.path.basename(p) not in CONFIG_FILES]
+    return [p for p in found if not projects.is_config(p)]
 
 
 def _fix_run(

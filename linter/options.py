@@ -108,7 +108,13 @@ class Projects:
     def excluded(self, path: str) -> bool:
         """A config file is never checked (nor counted); other paths as their config's
         `exclude` and `extend-exclude` say."""
-        return os.path.basename(path) in CONFIG_FILES or self.for_path(path).excluded(path)
+        return self.is_config(path) or self.for_path(path).excluded(path)
+
+    def is_config(self, path: str) -> bool:
+        """A file named as config files are, or the one given with --config."""
+        if os.path.basename(path) in CONFIG_FILES:
+            return True
+        return self.forced is not None and os.path.realpath(path) == os.path.realpath(self.forced)
 
     def grouped(self, paths: Iterable[str]) -> list[tuple[Options, list[str]]]:
         """The paths by the options that apply to them, in order of first appearance."""

@@ -290,6 +290,9 @@ def test_each_file_has_its_nearest_config_whatever_the_order(teams: Path) -> Non
 
 def test_explicit_config_overrides_every_file(teams: Path) -> None:
     (teams / "ci.yaml").write_text("select: [JP101]\n")
+    code, out = run("check", "--config", "ci.yaml", ".")
+    assert code == 1
+    assert out.splitlines()[-1].startswith("Found 4 findings (4 warnings) in 4 files checked")
     assert _paths("--config", "ci.yaml", "deploy", "team-a") == [
         "deploy/legacy/role.yaml",
         "deploy/role.yaml",
