@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from samples import ROLE
+from samples import ROLE, THIN_JOB
 
 COLOURED = b"\x1b[33mJP101\x1b[0m"
 
@@ -134,20 +134,23 @@ def test_ctrl_c_exits_130_with_one_line(tmp_path: Path) -> None:
 
 
 def test_an_interrupted_migrate_names_the_files_it_wrote(tmp_path: Path) -> None:
-    roles = _roles(tmp_path, 4)
+    jobs = []
+    for n in range(4):
+        path = tmp_path / f"job-{n}.yaml"
+        path.write_text(THIN_JOB.format(name=f"task-{n}"))
+        jobs.append(path)
     done = _interrupted(tmp_path, ("linter.fixes", "_fsync_directory", 2), "migrate", ".")
     assert done.returncode == 130, done.stderr
     lines = [line for line in done.stderr.splitlines() if line]
     assert lines == [
         "job2pod: interrupted after writing 2 files (the others are unchanged):",
-        "  role-0.yaml",
-        "  role-1.yaml",
+        "  job-0.yaml",
+        "  job-1.yaml",
     ]
-    assert [
-        p.read_text() != ROLE.replace("runner", f"runner-{n}") for n, p in enumerate(roles)
-    ] == [
-        True,
-        True,
-        False,
-        False,
-    ]
+    kinds = ["kind: Pod" in path.read_text() for path in jobs]
+    assert kinds == [True, True, False, False]
+    assert all(
+        path.read_text() == THIN_JOB.format(name=f"task-{n}")
+        for n, path in enumerate(jobs)
+        if n >= 2
+    )
