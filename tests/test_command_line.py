@@ -59,7 +59,7 @@ def test_a_stdin_name_of_another_language_is_a_usage_error(repo: Path) -> None:
     result = invoke("check", "--stdin-filename", "notes.txt", input=ROLE)
     assert result.exit_code == 2
     assert result.output == (
-        "job2pod: --stdin-filename notes.txt: job2pod reads .yaml, .yml, .py files\n"
+        "job2pod: --stdin-filename notes.txt: job2pod reads .yaml, .yml, .py, .go files\n"
     )
 
 

@@ -18,7 +18,6 @@ from linter.repository import RepositoryPaths, root_of
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _SRCROOT = "%SRCROOT%"
-_LANGUAGES = {"any": ["yaml", "python"]}
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
@@ -39,7 +38,7 @@ def _rule(rule: Rule) -> dict[str, Any]:
         "help": {"text": docs["why_it_matters"], "markdown": markdown},
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
         "properties": {
-            "tags": ["kubernetes", *_LANGUAGES.get(rule.language, [rule.language])],
+            "tags": ["kubernetes", *rule.languages],
             "fixable": rule.fixable,
         },
     }
