@@ -14,6 +14,7 @@ from pathlib import Path
 
 from linter import __version__
 from linter.findings import Finding
+from linter.repository import RepositoryPaths
 
 FORMAT = 1
 
@@ -23,8 +24,16 @@ class BaselineError(Exception):
 
 
 def dump(findings: Sequence[Finding]) -> str:
+    """Paths from the repository root, as the fingerprints see them: the file reads the
+    same whatever directory it was recorded from."""
+    paths = RepositoryPaths()
     entries = [
-        {"fingerprint": f.fingerprint, "code": f.rule_id, "path": f.path, "message": f.message}
+        {
+            "fingerprint": f.fingerprint,
+            "code": f.rule_id,
+            "path": paths.relative(f.path),
+            "message": f.message,
+        }
         for f in sorted(findings, key=Finding.sort_key)
     ]
     return (

@@ -208,7 +208,9 @@ def _validated(origin: str, text: str, checks: Sequence[str]) -> Any:
     try:
         data = _load_yaml(text)
     except Exception as exc:  # a broken rule file is a CatalogError, whatever the parser says
-        raise CatalogError(f"{origin}: not valid YAML: {exc}") from exc
+        from linter.config import yaml_problem
+
+        raise CatalogError(yaml_problem(origin, exc)) from exc
     validate_rule(data, origin)
     if data["check"] in checks:  # parse_rule names an unknown check
         data["params"] = _validated_params(data["check"], data.get("params", {}), origin)
@@ -279,23 +281,54 @@ def load_catalog(extra_dirs: Sequence[Path] = (), cache_dir: Path | None = None)
     return sorted(rules, key=lambda r: r.id)
 
 
+@dataclass(frozen=True)
+class Selection:
+    """One layer of rule selection: a config file's, then the command line's. `select`
+    replaces what the layers below chose; `extend_select` adds and `ignore` removes."""
+
+    select: Sequence[str] | None = None
+    extend_select: Sequence[str] = ()
+    ignore: Sequence[str] = ()
+
+    @property
+    def selectors(self) -> list[str]:
+        return [*(self.select or ()), *self.extend_select, *self.ignore]
+
+
+# An exact id or name outranks every prefix (the longer prefix wins), and ALL is lowest.
+_EXACT = 1_000
+
+
+def _specificity(selector: str, rules: Sequence[Rule]) -> int:
+    if selector == "ALL":
+        return 0
+    if any(selector in (r.id, r.name) for r in rules):
+        return _EXACT
+    return len(selector)
+
+
 def select_rules(
-    rules: Iterable[Rule],
-    select: Sequence[str] = (),
-    ignore: Sequence[str] = (),
-    migrate: bool = False,
+    rules: Iterable[Rule], layers: Sequence[Selection] = (), migrate: bool = False
 ) -> list[Rule]:
-    """Default set (or the migration set), narrowed by --select and --ignore like ruff."""
-    chosen = []
-    for rule in rules:
-        on = (
-            any(rule.matches(s) for s in select)
-            if select
-            else rule.enabled or (migrate and rule.migrate)
-        )
-        if on and not any(rule.matches(s) for s in ignore):
-            chosen.append(rule)
-    return chosen
+    """The default set (or the migration set) with each layer applied as ruff applies
+    `select`, `extend-select` and `ignore`: within a layer the more specific selector wins
+    (`--select JP1 --ignore JP101`, `--ignore JP1 --select JP101`), and at the same
+    specificity `ignore` does; a later layer's `select` starts afresh."""
+    catalog = list(rules)
+    chosen = {r.id for r in catalog if r.enabled or (migrate and r.migrate)}
+    for layer in layers:
+        if layer.select is not None:
+            chosen = set()
+        entries = [(s, True) for s in [*(layer.select or ()), *layer.extend_select]]
+        entries += [(s, False) for s in layer.ignore]
+        # Least specific first, and at one specificity selects before ignores: what is
+        # applied last wins.
+        for selector, on in sorted(
+            entries, key=lambda e: (_specificity(e[0], catalog), e[1] is False)
+        ):
+            matched = {r.id for r in catalog if r.matches(selector)}
+            chosen = chosen | matched if on else chosen - matched
+    return [r for r in catalog if r.id in chosen]
 
 
 def unknown_selectors(rules: Sequence[Rule], selectors: Iterable[str]) -> list[str]:

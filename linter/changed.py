@@ -1,4 +1,5 @@
-"""`--changed-since REF`: the files git says changed since REF, plus untracked ones."""
+"""`--changed-since REF`: the files a pull request against REF changes (since the merge
+base, as `git diff REF...HEAD` shows them), plus staged, unstaged and untracked ones."""
 
 from __future__ import annotations
 
@@ -23,10 +24,12 @@ def _git(args: list[str]) -> bytes:
 
 
 def changed_files(ref: str) -> set[str]:
-    """Absolute paths of files changed since `ref` (committed, staged or not) and
-    untracked files git does not ignore."""
+    """Absolute paths of the files changed on this branch since it left `ref` (what REF
+    gained since is not this branch's change), staged or not, and untracked files git
+    does not ignore."""
     top = _git(["rev-parse", "--show-toplevel"]).decode().strip()
-    diff = _git(["diff", "--name-only", "-z", ref, "--"])
+    branch = _git(["diff", "--name-only", "-z", f"{ref}...HEAD", "--"])
+    working = _git(["diff", "--name-only", "-z", "HEAD", "--"])
     untracked = _git(["ls-files", "-z", "--others", "--exclude-standard", "--full-name", top])
-    names = [n for n in (diff + b"\0" + untracked).split(b"\0") if n]
+    names = [n for n in b"\0".join([branch, working, untracked]).split(b"\0") if n]
     return {os.path.realpath(os.path.join(top, os.fsdecode(n))) for n in names}

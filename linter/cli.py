@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
 
 from linter import __version__
-from linter.catalog import CatalogError, Rule, load_catalog
+from linter.catalog import CatalogError, Rule, Selection
 from linter.levels import Severity
 
 if TYPE_CHECKING:
@@ -22,25 +23,45 @@ if TYPE_CHECKING:
     from linter.findings import Finding
     from linter.fixes import PathFix
     from linter.migration.plan import Migration
-    from linter.options import Options
+    from linter.options import Options, Projects
+    from linter.reporters import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a process that Ctrl-C stopped
 _FAIL_ON = ("error", "warning", "info", "never")
 
 
-class UsageProblem(click.UsageError):
-    """A usage or config error: one clear line, exit code 2."""
+class UsageProblem(click.ClickException):
+    """A usage or config error found by job2pod (not by click's parser): one line on
+    stderr, exit code 2, no usage banner."""
+
+    exit_code = EXIT_ERROR
+
+    def show(self, file: IO[Any] | None = None) -> None:
+        click.echo(f"job2pod: {self.format_message()}", err=True)
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _reports_config_errors(function: _F) -> _F:
+    """A config or catalog problem, wherever a command meets it (each file's config is
+    read when the file is), is a UsageProblem."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from linter.config import ConfigError
+
+        try:
+            return function(*args, **kwargs)
+        except (ConfigError, CatalogError) as exc:
+            raise UsageProblem(str(exc)) from exc
+
+    return cast(_F, wrapper)
 
 
 def _split(values: Sequence[str]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
-
-
-def _catalog() -> list[Rule]:
-    try:
-        return load_catalog(cache_dir=_user_cache())
-    except CatalogError as exc:
-        raise UsageProblem(str(exc)) from exc
 
 
 def _user_cache() -> Path | None:
@@ -53,38 +74,35 @@ def _user_cache() -> Path | None:
     return Path(base) / "job2pod"
 
 
-def _options(
-    paths: Sequence[str],
+def _projects(
     config: str | None,
-    select: Sequence[str],
-    ignore: Sequence[str],
+    selection: Selection | None = None,
     migrate: bool = False,
     fail_on: str | None = None,
     output_format: str | None = None,
-) -> Options:
-    from linter.config import ConfigError
-    from linter.options import resolve
+) -> Projects:
+    from linter.options import Overrides, Projects
 
-    try:
-        return resolve(
-            paths,
-            config,
-            _split(select),
-            _split(ignore),
-            migrate=migrate,
-            fail_on=fail_on,
-            output_format=output_format,
-            user_cache=_user_cache(),
-        )
-    except (ConfigError, CatalogError) as exc:
-        raise UsageProblem(str(exc)) from exc
+    overrides = Overrides(
+        selection or Selection(), migrate=migrate, fail_on=fail_on, output_format=output_format
+    )
+    return Projects(overrides, config, _user_cache())
 
 
 def _color(option: str, stream: object) -> bool:
-    if option == "always":
+    """`--color always|never` wins; for `auto`, as ruff does, a non-empty FORCE_COLOR
+    forces colour and a non-empty NO_COLOR turns it off (no-color.org, force-color.org);
+    a dumb terminal gets none; otherwise colour on a TTY only."""
+    if option != "auto":
+        return option == "always"
+    if os.environ.get("FORCE_COLOR"):
         return True
-    if option == "never":
+    if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return False
+    return _isatty(stream)
+
+
+def _isatty(stream: object) -> bool:
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
 
@@ -106,27 +124,86 @@ def cli() -> None:
 _config = click.option(
     "--config",
     type=click.Path(dir_okay=False),
-    help="Config file (default: the nearest .job2pod.yaml or pyproject.toml with [tool.job2pod]).",
+    help="Config file for every checked file (default: each file's nearest .job2pod.yaml, "
+    ".job2pod.yml or pyproject.toml with [tool.job2pod]).",
 )
-_select = click.option(
-    "--select", multiple=True, help="Rule ids, id prefixes (JP1) or names; comma-separated."
-)
-_ignore = click.option("--ignore", multiple=True, help="Rules to leave out, as for --select.")
-
-
-_cache_options = [
-    click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache."),
+_selection_options = [
     click.option(
-        "--cache-dir",
-        type=click.Path(file_okay=False),
-        default=".job2pod_cache",
-        show_default=True,
-        help="Where results of unchanged files are kept.",
+        "--select",
+        multiple=True,
+        help="Rules to run instead of the config's: ids, id prefixes (JP1) or names; "
+        "comma-separated or repeated.",
     ),
+    click.option(
+        "--extend-select", multiple=True, help="Rules to run on top of the config's selection."
+    ),
+    click.option(
+        "--ignore", multiple=True, help="Rules to leave out, on top of the config's `ignore`."
+    ),
+    click.option("--extend-ignore", multiple=True, help="The same as --ignore (as in ruff)."),
 ]
 
 
-_F = TypeVar("_F", bound=Callable[..., Any])
+def _with_selection(function: _F) -> _F:
+    """The four selection options, handed to the command as one `selection`: the command
+    line's layer over each config file's (ruff's precedence, linter.catalog.select_rules)."""
+
+    @functools.wraps(function)
+    def wrapper(
+        *args: Any,
+        select: tuple[str, ...],
+        extend_select: tuple[str, ...],
+        ignore: tuple[str, ...],
+        extend_ignore: tuple[str, ...],
+        **kwargs: Any,
+    ) -> Any:
+        kwargs["selection"] = Selection(
+            select=_split(select) or None,
+            extend_select=_split(extend_select),
+            ignore=[*_split(ignore), *_split(extend_ignore)],
+        )
+        return function(*args, **kwargs)
+
+    for option in reversed(_selection_options):
+        wrapper = option(wrapper)
+    return cast(_F, wrapper)
+
+
+_color_option = click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour text output; auto: on a TTY, unless NO_COLOR is set or TERM=dumb "
+    "(FORCE_COLOR forces it).",
+)
+_fail_on_option = click.option(
+    "--fail-on",
+    type=click.Choice(_FAIL_ON),
+    help="Lowest severity that makes the exit code 1 (default: warning, or the config's).",
+)
+_stdin_filename_option = click.option(
+    "--stdin-filename",
+    help="Read the file from stdin (with or without `-`): its path for positions, config "
+    "and language.",
+)
+_force_exclude_option = click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply the config's exclude to files named explicitly too (pre-commit names "
+    "every staged file).",
+)
+_cache_dir_option = click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    default=".job2pod_cache",
+    show_default=True,
+    help="Where results of unchanged files are kept.",
+)
+_cache_options = [
+    click.option("--no-cache", is_flag=True, help="Neither read nor write the result cache."),
+    _cache_dir_option,
+]
 
 
 def _with_cache_options(function: _F) -> _F:
@@ -147,6 +224,52 @@ def _parse_shard(value: str | None) -> tuple[int, int] | None:
     return index, count
 
 
+def _writable(option: str, output: str | None) -> None:
+    """A report that cannot be written is an error before the scan, not after it."""
+    if output is None:
+        return
+    directory = Path(output).parent
+    if not directory.is_dir():
+        raise UsageProblem(f"{option} {output}: no such directory: {directory}")
+
+
+def _stdin(paths: Sequence[str], stdin_filename: str | None) -> str | None:
+    """The name stdin is read as, or None. As ruff does, `--stdin-filename` reads stdin
+    with or without `-`, and the other paths named with it are left out."""
+    if stdin_filename is None:
+        if "-" in paths:
+            raise UsageProblem(
+                "reading stdin (-) needs --stdin-filename for positions and language"
+            )
+        return None
+    from linter.engine import LANGUAGES, language_of
+
+    if language_of(stdin_filename) is None:
+        raise UsageProblem(
+            f"--stdin-filename {stdin_filename}: job2pod reads {', '.join(LANGUAGES)} files"
+        )
+    for path in paths:
+        if path != "-":
+            click.echo(f"job2pod: warning: {path} left out: stdin is checked instead", err=True)
+    return stdin_filename
+
+
+def _groups(projects: Projects, targets: Sequence[str]) -> list[tuple[Options, list[str]]]:
+    """The targets by their options, every selector on the command line known to one."""
+    groups = projects.grouped(targets)
+    projects.check_selectors()
+    return groups
+
+
+def _rules_of(projects: Projects, groups: Sequence[tuple[Options, list[str]]]) -> list[Rule]:
+    """The rules that ran, each once (SARIF lists them), or the run's when no file was."""
+    rules: dict[str, Rule] = {}
+    for options, _ in groups or [(projects.run_wide(), [])]:
+        for rule in options.rules:
+            rules.setdefault(rule.id, rule)
+    return list(rules.values())
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
@@ -157,16 +280,15 @@ def _parse_shard(value: str | None) -> tuple[int, int] | None:
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
 @_config
-@_select
-@_ignore
+@_with_selection
+@_fail_on_option
 @click.option(
-    "--fail-on",
-    type=click.Choice(_FAIL_ON),
-    help="Lowest severity that makes the exit code 1 (default: warning).",
+    "--statistics",
+    is_flag=True,
+    help="Print the number of findings per rule (text or json) instead of the findings.",
 )
-@click.option("--statistics", is_flag=True, help="Count findings per rule.")
-@click.option("--stdin-filename", help="Path (and language) of what `-` reads from stdin.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+@_stdin_filename_option
+@_color_option
 @click.option("--jobs", "-j", type=click.IntRange(min=1), help="Worker processes (default: CPUs).")
 @click.option(
     "--baseline",
@@ -175,17 +297,25 @@ def _parse_shard(value: str | None) -> tuple[int, int] | None:
     help="Report only findings that are not in this baseline (see `job2pod baseline`).",
 )
 @click.option(
-    "--changed-since", help="Check only files changed since this git ref (and untracked ones)."
+    "--changed-since",
+    help="Check only files changed since the merge base with this git ref (as a pull "
+    "request shows them), staged, unstaged and untracked ones too.",
 )
 @click.option("--shard", help="Check only the stable K-th of N parts of the files (CI matrices).")
+@_force_exclude_option
+@click.option("--fix", "apply_fixes", is_flag=True, help="Apply fixes instead: `job2pod fix`.")
+@click.option(
+    "--diff", is_flag=True, help="Print the fixes as a diff instead: `job2pod fix --diff`."
+)
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: unsafe fixes too.")
 @_with_cache_options
+@_reports_config_errors
 def check(
     paths: tuple[str, ...],
     output_format: str | None,
     output: str | None,
     config: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
+    selection: Selection,
     fail_on: str | None,
     statistics: bool,
     stdin_filename: str | None,
@@ -194,66 +324,110 @@ def check(
     baseline_path: str | None,
     changed_since: str | None,
     shard: str | None,
+    force_exclude: bool,
+    apply_fixes: bool,
+    diff: bool,
+    unsafe_fixes: bool,
     no_cache: bool,
     cache_dir: str,
 ) -> None:
     """Check PATHS (files, directories, or - for stdin) and report findings."""
+    if apply_fixes or diff:
+        checking_only = {
+            "--format": output_format not in (None, "text"),
+            "--output": output is not None,
+            "--statistics": statistics,
+            "--baseline": baseline_path is not None,
+            "--changed-since": changed_since is not None,
+            "--shard": shard is not None,
+        }
+        for option in (name for name, given in checking_only.items() if given):
+            raise UsageProblem(f"{option} does not go with --fix or --diff")
+        _fix(
+            paths,
+            unsafe_fixes,
+            diff,
+            config,
+            selection,
+            fail_on,
+            color,
+            stdin_filename,
+            force_exclude,
+        )
+    if unsafe_fixes:
+        raise UsageProblem("--unsafe-fixes goes with --fix or --diff")
     from linter import reporters, run
     from linter.engine import check_bytes
     from linter.reporters import Report
 
-    cache_root = None if no_cache else Path(cache_dir)
-    options = _options(paths, config, select, ignore, fail_on=fail_on, output_format=output_format)
-    rules, ruleset = options.rules, options.ruleset
-    output_format, fail_on = options.output_format, options.fail_on
+    _writable("--output", output)
+    projects = _projects(config, selection, fail_on=fail_on, output_format=output_format)
+    run_wide = projects.run_wide()
+    output_format, fail_on = run_wide.output_format, run_wide.fail_on
     shard_spec = _parse_shard(shard)
+    if statistics and output_format not in ("text", "json"):
+        raise UsageProblem(f"--statistics prints text or json, not {output_format}")
     findings: list[Finding] = []
     files = 0
-    inputs = list(paths) or ["."]
-    if "-" in inputs:
-        if not stdin_filename:
-            raise UsageProblem(
-                "reading stdin (-) needs --stdin-filename for positions and language"
-            )
+    groups: list[tuple[Options, list[str]]] = []
+    stdin_name = _stdin(paths, stdin_filename)
+    if stdin_name is not None:
         data = sys.stdin.buffer.read()
-        language = run.language_for(stdin_filename)
-        findings.extend(check_bytes(stdin_filename, data, ruleset, language=language).findings)
-        files += 1
-        inputs = [p for p in inputs if p != "-"]
-    targets = _inputs(inputs, options) if inputs else []
-    if changed_since is not None:
-        targets = _changed(targets, changed_since)
-    if shard_spec is not None:
-        targets = run.shard(targets, *shard_spec)
-    cache = None if cache_root is None else _result_cache(cache_root, ruleset)
-    result = run.check_files(
-        targets,
-        ruleset,
-        jobs=jobs or run.default_jobs(),
-        cache=cache,
-        progress=output_format == "text" and _isatty(sys.stderr) and not os.environ.get("CI"),
-    )
-    for error in result.errors:
-        click.echo(f"job2pod: {error}", err=True)
-    findings.extend(result.findings)
-    files += result.files
+        if not (force_exclude and projects.excluded(stdin_name)):
+            options = projects.for_path(stdin_name)
+            groups = [(options, [stdin_name])]
+            projects.check_selectors()
+            findings.extend(check_bytes(stdin_name, data, options.ruleset).findings)
+            files = 1
+    else:
+        targets = _inputs(paths, projects, force_exclude)
+        if changed_since is not None:
+            targets = _changed(targets, changed_since)
+        if shard_spec is not None:
+            targets = run.shard(targets, *shard_spec)
+        groups = _groups(projects, targets)
+        progress = output_format == "text" and _isatty(sys.stderr) and not os.environ.get("CI")
+        for options, members in groups:
+            cache = None if no_cache else _result_cache(Path(cache_dir), options.ruleset)
+            result = run.check_files(
+                members,
+                options.ruleset,
+                jobs=jobs or run.default_jobs(),
+                cache=cache,
+                progress=progress,
+            )
+            for error in result.errors:
+                click.echo(f"job2pod: {error}", err=True)
+            findings.extend(result.findings)
+            files += result.files
     findings.sort(key=lambda f: f.sort_key())
     if baseline_path is not None:
         findings = _without_baseline(findings, Path(baseline_path))
     report = Report(
         findings,
-        rules,
+        _rules_of(projects, groups),
         files,
         color=output is None and output_format == "text" and _color(color, sys.stdout),
-        statistics=statistics,
     )
-    pieces = reporters.chunks(output_format, report)
+    pieces = (
+        _statistics(report, output_format)
+        if statistics
+        else reporters.chunks(output_format, report)
+    )
     if output:
         with open(output, "w", encoding="utf-8") as out:
             out.writelines(pieces)
     else:
         sys.stdout.writelines(pieces)
     sys.exit(EXIT_FINDINGS if _fails(findings, fail_on) else EXIT_CLEAN)
+
+
+def _statistics(report: Report, output_format: str) -> list[str]:
+    from linter.reporters import statistics
+
+    if output_format == "json":
+        return [statistics.render_json(report)]
+    return [statistics.render(report)]
 
 
 def _changed(targets: list[str], ref: str) -> list[str]:
@@ -273,11 +447,6 @@ def _without_baseline(findings: list[Finding], path: Path) -> list[Finding]:
         return baseline.new_findings(findings, baseline.load(path))
     except baseline.BaselineError as exc:
         raise UsageProblem(str(exc)) from exc
-
-
-def _isatty(stream: object) -> bool:
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
 
 
 def _result_cache(root: Path, ruleset: RuleSet) -> ResultCache:
@@ -319,90 +488,101 @@ def _result_cache(root: Path, ruleset: RuleSet) -> ResultCache:
     "--output", "-o", type=click.Path(dir_okay=False), required=True, help="Baseline file to write."
 )
 @_config
-@_select
-@_ignore
+@_with_selection
+@_reports_config_errors
 def baseline_command(
-    paths: tuple[str, ...],
-    output: str,
-    config: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
+    paths: tuple[str, ...], output: str, config: str | None, selection: Selection
 ) -> None:
     """Record today's findings in PATHS; `check --baseline FILE` then reports only new ones."""
     from linter import baseline, run
+    from linter.reporters.text import counted
 
-    options = _options(paths, config, select, ignore)
-    result = run.check_files(_inputs(paths, options), options.ruleset, jobs=run.default_jobs())
-    Path(output).write_text(baseline.dump(result.findings), encoding="utf-8")
-    click.echo(f"Recorded {len(result.findings)} findings in {output}.")
+    _writable("--output", output)
+    projects = _projects(config, selection)
+    findings = []
+    for options, members in _groups(projects, _inputs(paths, projects)):
+        findings.extend(run.check_files(members, options.ruleset, jobs=run.default_jobs()).findings)
+    Path(output).write_text(baseline.dump(findings), encoding="utf-8")
+    click.echo(f"Recorded {counted(len(findings), 'finding')} in {output}.")
 
 
 @cli.command()
-@click.option(
-    "--cache-dir", type=click.Path(file_okay=False), default=".job2pod_cache", show_default=True
-)
+@_cache_dir_option
 def clean(cache_dir: str) -> None:
     """Remove the result cache."""
     import shutil
 
     root = Path(cache_dir)
-    if (root / ".gitignore").is_file() or not root.exists():
+    if not root.exists():
+        click.echo(f"nothing to remove: there is no cache at {root}")
+    elif (root / ".gitignore").is_file():
         shutil.rmtree(root, ignore_errors=True)
         click.echo(f"removed {root}")
     else:
         raise UsageProblem(f"{root} does not look like a job2pod cache; not removed")
 
 
-def _inputs(paths: Sequence[str], options: Options) -> list[str]:
+def _inputs(paths: Sequence[str], projects: Projects, force_exclude: bool = False) -> list[str]:
+    """The files to check: directories walked (each file's config may exclude it), files
+    named explicitly kept unless --force-exclude; config files never."""
     from linter.discover import discover
 
     inputs = list(paths) or ["."]
     for missing in (p for p in inputs if not Path(p).exists()):
         raise UsageProblem(f"no such file or directory: {missing}")
-    return discover(inputs, exclude=options.excluded if options.exclude else None)
+    if force_exclude:
+        inputs = [p for p in inputs if not projects.excluded(p)]
+    found = discover(inputs, exclude=projects.excluded)
+    return [p for p in found if not projects.is_config(p)]
 
 
 def _fix_run(
-    paths: Sequence[str], options: Options, unsafe: bool, write: bool
+    paths: Sequence[str], projects: Projects, unsafe: bool, write: bool
 ) -> list[tuple[str, PathFix]]:
+    """Each file fixed with its own options; every config is read before a file is written."""
     from linter import run
     from linter.fixes import fix_path
 
     run.tune_gc()
+    options_of = {
+        path: options for options, members in _groups(projects, paths) for path in members
+    }
     return [
-        (path, fix_path(path, options.ruleset, unsafe=unsafe, write=write))
-        for path in _inputs(paths, options)
+        (path, fix_path(path, options_of[path].ruleset, unsafe=unsafe, write=write))
+        for path in paths
     ]
 
 
-def _planned_run(paths: Sequence[str], options: Options, write: bool) -> Migration:
-    """The migration plan over PATHS; an interrupted run says which files it wrote."""
+def _planned_run(targets: Sequence[str], projects: Projects, write: bool) -> Migration:
+    """The migration plan over the targets. It judges units across files, so it needs one
+    configuration for all of them: several are a usage error (pass --config, or run it
+    per project), rather than a plan that converts half of a unit. An interrupted run
+    says which files it wrote (fixes.WRITTEN, see main)."""
     from linter import run
     from linter.migration.plan import migrate
 
+    groups = _groups(projects, targets)
+    if len(groups) > 1:
+        configs = ", ".join(projects.shown(options.config_path) for options, _ in groups)
+        raise UsageProblem(
+            f"the paths have different configs ({configs}): a migration plans with one; "
+            "pass --config or run it per project"
+        )
+    options = groups[0][0] if groups else projects.run_wide()
     run.tune_gc()
     renames: tuple[dict[str, str], dict[str, str]] = ({}, {})
     for rule in options.ruleset.rules:
         if rule.check == "code_renamed_field":
             params = rule.params()
             renames = (dict(params.renames), dict(params.identifiers))
-    written: list[str] = []
-    try:
-        return migrate(
-            _inputs(paths, options),
-            options.ruleset,
-            write,
-            renames,
-            rename_public=options.config.rename_public,
-            on_written=written.append,
-            jobs=run.default_jobs(),
-        )
-    except KeyboardInterrupt:
-        if written:
-            click.echo(f"job2pod: interrupted; written: {', '.join(written)}", err=True)
-        else:
-            click.echo("job2pod: interrupted; no file was written", err=True)
-        raise
+    return migrate(
+        targets,
+        options.ruleset,
+        write,
+        renames,
+        rename_public=options.config.rename_public,
+        jobs=run.default_jobs(),
+    )
 
 
 def _echo_fix_notes(results: Sequence[tuple[str, PathFix]]) -> None:
@@ -423,33 +603,65 @@ def _echo_fix_notes(results: Sequence[tuple[str, PathFix]]) -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="Apply unsafe fixes too.")
 @click.option("--diff", is_flag=True, help="Print a unified diff; write nothing.")
 @_config
-@_select
-@_ignore
-@click.option("--fail-on", type=click.Choice(_FAIL_ON))
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto")
+@_with_selection
+@_fail_on_option
+@_color_option
+@_stdin_filename_option
+@_force_exclude_option
+@_reports_config_errors
 def fix(
     paths: tuple[str, ...],
     unsafe_fixes: bool,
     diff: bool,
     config: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
+    selection: Selection,
     fail_on: str | None,
     color: str,
+    stdin_filename: str | None,
+    force_exclude: bool,
 ) -> None:
     """Apply fixes to PATHS (safe ones; --unsafe-fixes for all), then report what is left.
 
-    Exit code 1 when a file was rewritten (pre-commit's convention) or findings remain."""
+    Exit code 1 when a file was rewritten (pre-commit's convention) or findings remain.
+    From stdin (--stdin-filename), the fixed text goes to stdout and what is left to
+    stderr; the exit code is 1 when findings remain."""
+    _fix(
+        paths, unsafe_fixes, diff, config, selection, fail_on, color, stdin_filename, force_exclude
+    )
+
+
+def _fix(
+    paths: Sequence[str],
+    unsafe: bool,
+    diff: bool,
+    config: str | None,
+    selection: Selection,
+    fail_on: str | None,
+    color: str,
+    stdin_filename: str | None,
+    force_exclude: bool,
+) -> NoReturn:
+    """`fix`, and `check --fix` / `check --diff`, which ruff users type."""
     from linter.fixes import unified_diff
     from linter.reporters import Report, reporter
+    from linter.reporters.text import counted
 
-    options = _options(paths, config, select, ignore, fail_on=fail_on)
-    rules = options.rules
-    if unsafe_fixes:
+    projects = _projects(config, selection, fail_on=fail_on)
+    run_wide = projects.run_wide()
+    stdin_name = _stdin(paths, stdin_filename)
+    if stdin_name is not None:
+        if unsafe:
+            raise UsageProblem(
+                "--unsafe-fixes reads files: unsafe fixes follow the migration plan over "
+                "the tree, which one text on stdin is not"
+            )
+        _fix_stdin(stdin_name, projects, diff, force_exclude, run_wide.fail_on)
+    targets = _inputs(paths, projects, force_exclude)
+    if unsafe:
         # Unsafe fixes are a migration's: they apply by the plan, unit by unit.
-        results = _planned_run(paths, options, write=not diff).outcomes
+        results = _planned_run(targets, projects, write=not diff).outcomes
     else:
-        results = _fix_run(paths, options, unsafe=False, write=not diff)
+        results = _fix_run(targets, projects, unsafe=False, write=not diff)
     changed = [o.fix for _, o in results if o.fix is not None and o.fix.changed]
     _echo_fix_notes(results)
     if diff:
@@ -457,14 +669,45 @@ def fix(
         sys.exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
     remaining = sorted((f for _, o in results for f in o.findings), key=lambda f: f.sort_key())
     applied = sum(len(c.applied) for c in changed)
+    rules = _rules_of(projects, projects.grouped(p for p, _ in results))
     report = Report(remaining, rules, len(results), color=_color(color, sys.stdout))
     click.echo(reporter("text")(report), nl=False)
     if changed:
-        click.echo(
-            f"Fixed {applied} finding{'s' if applied != 1 else ''} in {len(changed)} file{'s' if len(changed) != 1 else ''}."
-        )
-    failed = bool(changed) or _fails(remaining, options.fail_on) or any(o.error for _, o in results)
+        click.echo(f"Fixed {counted(applied, 'finding')} in {counted(len(changed), 'file')}.")
+    failed = (
+        bool(changed) or _fails(remaining, run_wide.fail_on) or any(o.error for _, o in results)
+    )
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
+
+
+def _fix_stdin(
+    name: str, projects: Projects, diff: bool, force_exclude: bool, fail_on: str
+) -> NoReturn:
+    """For editors: the fixed text (or, with --diff, the diff) on stdout, the findings
+    left on stderr. Text that is excluded, or has nothing to fix, comes back unchanged."""
+    from linter.fixes import fix_bytes, unified_diff
+    from linter.reporters import Report, reporter
+
+    data = sys.stdin.buffer.read()
+    if force_exclude and projects.excluded(name):
+        if not diff:
+            sys.stdout.buffer.write(data)
+        sys.exit(EXIT_CLEAN)
+    options = projects.for_path(name)
+    projects.check_selectors()
+    outcome, decoded = fix_bytes(name, data, options.ruleset, unsafe=False)
+    changed = outcome.fix is not None and outcome.fix.changed
+    if diff:
+        if outcome.fix is not None:
+            click.echo(unified_diff(outcome.fix), nl=False)
+        sys.exit(EXIT_FINDINGS if changed else EXIT_CLEAN)
+    fixed = decoded.encode(outcome.fix.fixed) if outcome.fix is not None and decoded else data
+    sys.stdout.buffer.write(fixed)
+    sys.stdout.flush()
+    remaining = sorted(outcome.findings, key=lambda f: f.sort_key())
+    if remaining:
+        sys.stderr.write(reporter("text")(Report(remaining, options.rules, 1)))
+    sys.exit(EXIT_FINDINGS if _fails(remaining, fail_on) else EXIT_CLEAN)
 
 
 @cli.command()
@@ -477,20 +720,19 @@ def fix(
 )
 @click.option("--dry-run", is_flag=True, help="Write nothing; print the diff and the report.")
 @_config
-@_select
-@_ignore
+@_with_selection
 @click.option(
     "--fail-on",
     type=click.Choice(_FAIL_ON),
     help="Exit 1 when findings at this severity still need a human (default: warning).",
 )
+@_reports_config_errors
 def migrate(
     paths: tuple[str, ...],
     report_path: str | None,
     dry_run: bool,
     config: str | None,
-    select: tuple[str, ...],
-    ignore: tuple[str, ...],
+    selection: Selection,
     fail_on: str | None,
 ) -> None:
     """Run the whole migration on PATHS (every fix, unsafe ones included) and report what
@@ -498,8 +740,10 @@ def migrate(
     from linter.fixes import unified_diff
     from linter.reporters.markdown import MigrationReport, render
 
-    options = _options(paths, config, select, ignore, migrate=True, fail_on=fail_on)
-    migration = _planned_run(paths, options, write=not dry_run)
+    _writable("--report", report_path)
+    projects = _projects(config, selection, migrate=True, fail_on=fail_on)
+    run_wide = projects.run_wide()
+    migration = _planned_run(_inputs(paths, projects), projects, write=not dry_run)
     results = migration.outcomes
     _echo_fix_notes(results)
     if dry_run:
@@ -511,23 +755,31 @@ def migrate(
     else:
         click.echo(text, nl=False)
     remaining = [f for _, o in results for f in o.findings]
-    failed = _fails(remaining, options.fail_on) or any(o.error for _, o in results)
+    failed = _fails(remaining, run_wide.fail_on) or any(o.error for _, o in results)
     sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)
 
 
 @cli.command(name="rules")
 @click.argument("rule", required=False)
 @click.option(
-    "--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text"
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    show_default=True,
+    help="How to print the catalog or the rule.",
 )
 @_config
+@_reports_config_errors
 def rules_command(rule: str | None, output_format: str, config: str | None) -> None:
-    """List the rule catalog (custom rules of the config included), or explain one RULE."""
+    """List the rule catalog (custom rules of the config included), or explain one RULE
+    (an id, in any case, or a name)."""
     from linter import ruledocs
 
-    catalog = _options(["."], config, (), ()).catalog
+    catalog = _projects(config).run_wide().catalog
     if rule is not None:
-        chosen = [r for r in catalog if r.id == rule or r.name == rule]
+        wanted = rule.lower()
+        chosen = [r for r in catalog if wanted in (r.id.lower(), r.name)]
         if not chosen:
             raise UsageProblem(f"unknown rule '{rule}' (see `job2pod rules`)")
         click.echo(ruledocs.explain(chosen[0], markdown=output_format == "markdown"), nl=False)
@@ -542,30 +794,58 @@ def rules_command(rule: str | None, output_format: str, config: str | None) -> N
 
 @cli.command(hidden=True)
 @click.option("--check", "check_only", is_flag=True, help="Exit 1 when a file is stale.")
-@click.argument("root", default=".", type=click.Path(file_okay=False))
-def generate(check_only: bool, root: str) -> None:
-    """Regenerate docs/rules.md and schemas/*.json from the catalog and models."""
+@click.argument("root", required=False, type=click.Path(file_okay=False))
+def generate(check_only: bool, root: str | None) -> None:
+    """Regenerate docs/rules.md and schemas/*.json from the catalog and models, in ROOT:
+    a job2pod source tree (default: the one this job2pod runs from), never anywhere else."""
     from linter import generated
 
-    names = generated.stale(Path(root)) if check_only else generated.write(Path(root))
+    tree = generated.source_tree(Path(root) if root is not None else None)
+    if tree is None:
+        where = root or "job2pod's own files (an installed package has no source tree)"
+        raise UsageProblem(f"generate writes into a job2pod source tree; {where} is not one")
+    names = generated.stale(tree) if check_only else generated.write(tree)
     for name in names:
         click.echo(f"{'stale' if check_only else 'wrote'}: {name}")
     sys.exit(EXIT_FINDINGS if check_only and names else EXIT_CLEAN)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
+    # Not click's standalone mode: it turns Ctrl-C into "Aborted!" and exit code 1.
+    code: object
     try:
-        cli.main(args=argv, prog_name="job2pod", standalone_mode=True)
-        code: object = EXIT_CLEAN
+        code = cli.main(args=argv, prog_name="job2pod", standalone_mode=False)
     except SystemExit as exc:
         code = exc.code
-    except KeyboardInterrupt:
-        click.echo("job2pod: interrupted", err=True)
-        code = EXIT_ERROR
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
+    except (click.Abort, KeyboardInterrupt):  # click makes Abort of a KeyboardInterrupt
+        _echo_interrupted()
+        code = EXIT_INTERRUPTED
     except Exception as exc:
         click.echo(f"job2pod: internal error: {type(exc).__name__}: {exc}", err=True)
         code = EXIT_ERROR
     _exit(code)
+
+
+def _echo_interrupted() -> None:
+    """One line; after a run that wrote files (fix, migrate), the files it wrote: each is
+    whole (written atomically), and every other file is as it was."""
+    fixes = sys.modules.get("linter.fixes")  # not imported: nothing was written
+    written: list[str] = fixes.WRITTEN if fixes is not None else []
+    if not written:
+        click.echo("job2pod: interrupted", err=True)
+        return
+    from linter.reporters.text import counted
+
+    click.echo(
+        f"job2pod: interrupted after writing {counted(len(written), 'file')} "
+        "(the others are unchanged):",
+        err=True,
+    )
+    for path in written:
+        click.echo(f"  {path}", err=True)
 
 
 def _exit(code: object) -> NoReturn:

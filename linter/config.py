@@ -3,15 +3,18 @@
 Config is a settings dataclass (linter/settings.py): pydantic validates a config file and
 writes the JSON Schema, and a run without a config file never imports it.
 
-Found by walking up from the first checked path (or given with --config); CLI flags win
-over the file. Every problem is one line naming the file and the key
-(`.job2pod.yaml: select[2]: unknown rule 'JP999'`), never a traceback.
+Each checked file has the nearest config file above it (linter/options.py), or the one
+given with --config; CLI flags win over the file. Every problem is one line naming the
+file (as given, or relative to the working directory) and the key or the line
+(`deploy/.job2pod.yaml: select[2]: unknown rule 'JP999'`), never a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -98,28 +101,40 @@ def find(start: Path) -> Path | None:
     if here.is_file():
         here = here.parent
     for directory in (here, *here.parents):
-        for name in CONFIG_FILES:
-            candidate = directory / name
-            if candidate.is_file() and (name != "pyproject.toml" or _has_tool_table(candidate)):
-                return candidate
+        found = in_directory(directory)
+        if found is not None:
+            return found
     return None
 
 
-def _has_tool_table(path: Path) -> bool:
+def in_directory(directory: Path) -> Path | None:
+    """The config file of `directory` itself, if it has one."""
+    for name in CONFIG_FILES:
+        candidate = directory / name
+        if candidate.is_file() and (name != "pyproject.toml" or has_tool_table(candidate)):
+            return candidate
+    return None
+
+
+def has_tool_table(path: Path) -> bool:
     try:
-        return "job2pod" in _toml(path.name, _read(path)).get("tool", {})
+        return "job2pod" in _toml(str(path), _read(path, str(path))).get("tool", {})
     except ConfigError:
         return True  # report the broken file rather than silently skip it
 
 
-def _read(path: Path) -> str:
+def _read(path: Path, shown: str) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except (OSError, ValueError) as exc:
-        raise ConfigError(f"{path.name}: cannot read: {exc}") from exc
+        raise ConfigError(f"{shown}: cannot read: {exc}") from exc
 
 
-def _toml(name: str, text: str) -> dict[str, Any]:
+# tomllib names the place only in its message: "... (at line 3, column 8)".
+_TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+
+
+def _toml(shown: str, text: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover
@@ -128,32 +143,51 @@ def _toml(name: str, text: str) -> dict[str, Any]:
         data: dict[str, Any] = tomllib.loads(text)
         return data
     except ValueError as exc:
-        raise ConfigError(f"{name}: not valid TOML: {exc}") from exc
+        message = str(exc)
+        place = _TOML_PLACE.search(message)
+        where = f"{shown}:{place.group(1)}:{place.group(2)}" if place else shown
+        raise ConfigError(f"{where}: not valid TOML: {_TOML_PLACE.sub('', message)}") from exc
 
 
-def _raw(name: str, text: str) -> Any:
-    if name == "pyproject.toml":
-        return _toml(name, text).get("tool", {}).get("job2pod", {})
+def _yaml(shown: str, text: str) -> Any:
     from linter.catalog import _load_yaml
 
     try:
-        data = _load_yaml(text)
+        return _load_yaml(text)
     except Exception as exc:  # the parser's own message is the useful part
-        raise ConfigError(f"{name}: not valid YAML: {exc}") from exc
+        raise ConfigError(f"{yaml_problem(shown, exc)}") from exc
+
+
+def yaml_problem(shown: str, exc: Exception) -> str:
+    """One line naming the file and the place: `ci.yaml:3:9: not valid YAML: ...`, not
+    the parser's `in "<unicode string>", line 3` over several lines."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or str(exc)
+    where = f"{shown}:{mark.line + 1}:{mark.column + 1}" if mark is not None else shown
+    return f"{where}: not valid YAML: {' '.join(str(problem).split())}"
+
+
+def _raw(path: Path, shown: str, text: str) -> Any:
+    if path.name == "pyproject.toml":
+        return _toml(shown, text).get("tool", {}).get("job2pod", {})
+    data = _yaml(shown, text)
     return {} if data is None else data
 
 
-def load(path: Path, cache_dir: Path | None = None) -> Config:
-    """The settings in `path`. Settings validated before come back from `cache_dir` (the
-    user's cache, beside the catalog): validating imports pydantic, which would double a
-    pre-commit run on one file. The text read once is both the key and what is validated."""
-    text = _read(path)
+def load(path: Path, cache_dir: Path | None = None, shown: str | None = None) -> Config:
+    """The settings in `path` (`shown` in messages: the path as the user gave it or as
+    found from the working directory). Settings validated before come back from
+    `cache_dir` (the user's cache, beside the catalog): validating imports pydantic, which
+    would double a pre-commit run on one file. The text read once is both the key and
+    what is validated."""
+    shown = shown or str(path)
+    text = _read(path, shown)
     entry = _cache_entry(path.name, text, cache_dir)
     cached = read_json(entry) if entry is not None else None
     if isinstance(cached, dict):
         with contextlib.suppress(TypeError):  # written by another version: validate again
             return Config(**cached)
-    values = _validated(path.name, text)
+    values = _validated(path, shown, text)
     if entry is not None and cache_dir is not None:
         write_entry(cache_dir, entry, json.dumps(values))
     return Config(**values)
@@ -166,10 +200,10 @@ def _cache_entry(name: str, text: str, cache_dir: Path | None) -> Path | None:
     return cache_dir / "config" / f"{key([code_fingerprint(), name, text])}.json"
 
 
-def _validated(name: str, text: str) -> dict[str, Any]:
-    data = _raw(name, text)
+def _validated(path: Path, shown: str, text: str) -> dict[str, Any]:
+    data = _raw(path, shown, text)
     if not isinstance(data, dict):
-        raise ConfigError(f"{name}: expected a mapping of settings")
+        raise ConfigError(f"{shown}: expected a mapping of settings")
     from pydantic import ValidationError
 
     try:
@@ -179,9 +213,17 @@ def _validated(name: str, text: str) -> dict[str, Any]:
         where = _location(error["loc"])
         message = error["msg"]
         if error["type"] == "extra_forbidden":
-            message = "unknown setting"
-        raise ConfigError(f"{name}: {where}: {message}") from exc
+            message = "unknown setting" + _suggestion(str(error["loc"][-1]))
+        raise ConfigError(f"{shown}: {where}: {message}") from exc
     return values
+
+
+def _suggestion(key: str) -> str:
+    import difflib
+
+    names = [f.name.replace("_", "-") for f in dataclasses.fields(Config)]
+    close = difflib.get_close_matches(key.replace("_", "-"), names, n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""
 
 
 def _location(loc: Sequence[int | str]) -> str:
@@ -191,7 +233,7 @@ def _location(loc: Sequence[int | str]) -> str:
     return out or "(top level)"
 
 
-def check_rule_names(config: Config, path: Path, known: Sequence[Any]) -> None:
+def check_rule_names(config: Config, shown: str, known: Sequence[Any]) -> None:
     """Every selector in the file must name a rule: `select[2]: unknown rule 'JP999'`."""
     fields: list[tuple[str, list[str]]] = [
         ("select", config.select or []),
@@ -204,4 +246,4 @@ def check_rule_names(config: Config, path: Path, known: Sequence[Any]) -> None:
     for name, selectors in fields:
         for index, selector in enumerate(selectors):
             if not any(rule.matches(selector) for rule in known):
-                raise ConfigError(f"{path.name}: {name}[{index}]: unknown rule '{selector}'")
+                raise ConfigError(f"{shown}: {name}[{index}]: unknown rule '{selector}'")

@@ -176,7 +176,7 @@ def _check(path: str, text: str, utf8: bytes, language: str, ruleset: RuleSet) -
     if ruleset.prefilter:
         rules = triggered(utf8, rules)
     lines = LineIndex(text)
-    suppressions = Suppressions(comment_suppressions(text))
+    suppressions = Suppressions(comment_suppressions(text, language))
     kept: list[tuple[Rule, ObjectId | None, Violation]] = []
     for rule, obj, violation, on_object in _violations(
         path, text, language, rules, ruleset, suppressions
@@ -299,9 +299,13 @@ def _findings(
     lines: LineIndex | None = None,
 ) -> list[Finding]:
     from linter.findings import Finding
+    from linter.repository import relative_path
     from linter.sources.text import LineIndex
 
     lines = lines or LineIndex(text)
+    # Named as from the repository root: a run from a subdirectory, or with absolute
+    # paths, gives the same fingerprints (and baselines) as one from the top.
+    anchored = relative_path(path) if violations else path
     seen: Counter[tuple[str, str, str]] = Counter()
     findings = []
     for rule, obj, violation in sorted(violations, key=lambda v: (v[2].span.start, v[0].id)):
@@ -325,7 +329,7 @@ def _findings(
                 span=span,
                 obj=obj,
                 fix=violation.fix,
-                fingerprint=fingerprint(rule.id, path, obj, content, occurrence),
+                fingerprint=fingerprint(rule.id, anchored, obj, content, occurrence),
             )
         )
     return findings
@@ -348,7 +352,8 @@ def format_message(template: str, args: Mapping[str, object]) -> str:
 def fingerprint(
     rule_id: str, path: str, obj: ObjectId | None, content: str, occurrence: int
 ) -> str:
-    """Stable across unrelated line moves: rule, file, object and the finding's content."""
+    """Stable across unrelated line moves: rule, file (relative to the repository root),
+    object and the finding's content."""
     import hashlib
 
     digest = hashlib.sha256()

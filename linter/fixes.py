@@ -27,6 +27,7 @@ from linter.levels import FixSafety
 
 if TYPE_CHECKING:
     from linter.migration.gate import FileGate
+    from linter.sources.text import DecodedText
 
 MAX_PASSES = 10
 _ALIAS = re.compile(r"(?<![\w\"'])\*[A-Za-z0-9_.-]+")
@@ -289,11 +290,16 @@ class _Guard:
 _TEMP_SUFFIX = ".job2pod-tmp"
 
 
+# Every file this process has replaced, in order: an interrupted run (Ctrl-C) says which
+# files it wrote, whoever called write_atomic.
+WRITTEN: list[str] = []
+
+
 def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
     """Replace `path` with `data` unless it no longer holds `expected` (someone else wrote
     it since it was read). Temp file in the same directory, fsync, rename; mode and owner
     kept. Two job2pod processes serialize on a lock of the file, so the later one sees
-    the earlier one's write and refuses instead of losing it."""
+    the earlier one's write and refuses instead of losing it. Recorded in WRITTEN."""
     if path.is_symlink():
         raise OSError(f"{path} is a symbolic link; not replaced by a regular file")
     directory = path.parent
@@ -315,6 +321,7 @@ def write_atomic(path: Path, data: bytes, expected: bytes) -> None:
             if path.read_bytes() != expected:
                 raise ChangedOnDisk(f"{path} changed on disk since it was read; not overwritten")
             os.replace(tmp, path)
+            WRITTEN.append(str(path))
     finally:
         if tmp.exists():
             tmp.unlink()
@@ -386,8 +393,7 @@ class PathFix:
 
 def fix_path(path: str, ruleset: RuleSet, unsafe: bool, write: bool) -> PathFix:
     """Check one file; when it has fixes to offer, fix it and (if `write`) save it."""
-    from linter.engine import check_bytes, language_of, oversized
-    from linter.sources.text import UndecodableError, decode
+    from linter.engine import oversized
 
     target = Path(path)
     try:
@@ -397,23 +403,35 @@ def fix_path(path: str, ruleset: RuleSet, unsafe: bool, write: bool) -> PathFix:
         data = target.read_bytes()
     except OSError as exc:
         return PathFix(None, [], f"cannot read: {exc.strerror}")
-    language = language_of(path) or "yaml"
-    report = check_bytes(path, data, ruleset, language=language)
-    if not any(_allowed(f, unsafe) for f in report.findings):
-        return PathFix(None, report.findings)
-    try:
-        decoded = decode(data)
-    except UndecodableError:
-        return PathFix(None, report.findings)
-    result = fix_text(path, decoded.text, ruleset, language, unsafe=unsafe)
-    outcome = PathFix(result, result.remaining)
-    if write and result.changed:
+    outcome, decoded = fix_bytes(path, data, ruleset, unsafe)
+    result = outcome.fix
+    if write and result is not None and result.changed and decoded is not None:
         try:
             write_atomic(target, decoded.encode(result.fixed), expected=data)
             outcome.written = True
         except OSError as exc:
             outcome.error = str(exc)
     return outcome
+
+
+def fix_bytes(
+    path: str, data: bytes, ruleset: RuleSet, unsafe: bool
+) -> tuple[PathFix, DecodedText | None]:
+    """The fix of `data`, the bytes of `path` (a file, or stdin under that name), and the
+    encoding to write it back in; (no fix, None) when it has nothing to fix."""
+    from linter.engine import check_bytes, language_of
+    from linter.sources.text import UndecodableError, decode
+
+    language = language_of(path) or "yaml"
+    report = check_bytes(path, data, ruleset, language=language)
+    if not any(_allowed(f, unsafe) for f in report.findings):
+        return PathFix(None, report.findings), None
+    try:
+        decoded = decode(data)
+    except UndecodableError:
+        return PathFix(None, report.findings), None
+    result = fix_text(path, decoded.text, ruleset, language, unsafe=unsafe)
+    return PathFix(result, result.remaining), decoded
 
 
 def unified_diff(result: FileFix) -> str:

@@ -53,3 +53,17 @@ def write(root: Path) -> list[str]:
             target.write_text(content, encoding="utf-8")
             written.append(name)
     return written
+
+
+def source_tree(root: Path | None = None) -> Path | None:
+    """`root` (default: the tree this job2pod runs from) when it is a job2pod source tree:
+    a pyproject.toml of the job2pod distribution beside rules/. The hidden `generate`
+    writes only there, never into whatever directory a user happens to be in."""
+    if root is None:
+        root = Path(__file__).resolve().parent.parent
+    pyproject = root / "pyproject.toml"
+    try:
+        names_job2pod = 'name = "job2pod"' in pyproject.read_text(encoding="utf-8")
+    except OSError:
+        return None
+    return root if names_job2pod and (root / "rules").is_dir() else None

@@ -1,15 +1,38 @@
-"""A run's options: the config file merged with the command line (flags win)."""
+"""A run's options: each file's config file merged with the command line (flags win).
+
+As in ruff, the config that applies to a file is the nearest `.job2pod.yaml` /
+`.job2pod.yml` / `pyproject.toml` with `[tool.job2pod]` at or above it, whatever the order
+of the paths; `--config FILE` applies to every file. Settings of the run as a whole
+(`format`, `fail-on`, the catalog `job2pod rules` lists) come from the config of the
+working directory. Each config file is read and resolved once per run.
+"""
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from linter.catalog import CatalogError, Rule, load_catalog, select_rules, unknown_selectors
-from linter.config import Config, ConfigError, check_rule_names, find, load
+from linter.catalog import (
+    CatalogError,
+    Rule,
+    Selection,
+    load_catalog,
+    select_rules,
+    unknown_selectors,
+)
+from linter.config import (
+    CONFIG_FILES,
+    Config,
+    ConfigError,
+    check_rule_names,
+    has_tool_table,
+    in_directory,
+    load,
+)
 from linter.context import CheckContext
 from linter.engine import RuleSet
 
@@ -20,9 +43,21 @@ if TYPE_CHECKING:
 _RENAME_PARAMS = ("renames",)
 
 
+@dataclass(frozen=True)
+class Overrides:
+    """What the command line says over every config file: a rule selection applied on top
+    of the file's (ruff's layering: `--select` starts afresh, `--ignore` and the
+    `--extend-*` flags add to the file's) and the run-wide settings."""
+
+    selection: Selection = dataclasses.field(default_factory=Selection)
+    migrate: bool = False
+    fail_on: str | None = None
+    output_format: str | None = None
+
+
 @dataclass
 class Options:
-    """Everything a command needs to know before it looks at a file."""
+    """Everything a command needs to know before it looks at a file of one config."""
 
     config: Config
     config_path: Path | None
@@ -37,45 +72,107 @@ class Options:
         return any(glob.matches(path) for glob in self.exclude)
 
 
+class Projects:
+    """The options of each checked file. Raises ConfigError or CatalogError, one line."""
+
+    def __init__(
+        self, overrides: Overrides, config_path: str | None = None, user_cache: Path | None = None
+    ) -> None:
+        self.overrides = overrides
+        self.user_cache = user_cache
+        self.forced: Path | None = None
+        if config_path is not None:
+            self.forced = Path(config_path)
+            if not self.forced.is_file():
+                raise ConfigError(f"{config_path}: no such config file")
+            if self.forced.name == "pyproject.toml" and not has_tool_table(self.forced):
+                raise ConfigError(f"{config_path}: no [tool.job2pod] table in it")
+        self._nearest: dict[str, Path | None] = {}
+        self._resolved: dict[Path | None, Options] = {}
+
+    def run_wide(self) -> Options:
+        """The options of the working directory: format, fail-on, the catalog."""
+        return self._options(self.config_for("."))
+
+    def for_path(self, path: str) -> Options:
+        return self._options(self.config_for(path))
+
+    def config_for(self, path: str) -> Path | None:
+        if self.forced is not None:
+            return self.forced
+        absolute = os.path.abspath(path)
+        return self._nearest_config(
+            absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
+        )
+
+    def excluded(self, path: str) -> bool:
+        """A config file is never checked (nor counted); other paths as their config's
+        `exclude` and `extend-exclude` say."""
+        return self.is_config(path) or self.for_path(path).excluded(path)
+
+    def is_config(self, path: str) -> bool:
+        """A file named as config files are, or the one given with --config."""
+        if os.path.basename(path) in CONFIG_FILES:
+            return True
+        return self.forced is not None and os.path.realpath(path) == os.path.realpath(self.forced)
+
+    def grouped(self, paths: Iterable[str]) -> list[tuple[Options, list[str]]]:
+        """The paths by the options that apply to them, in order of first appearance."""
+        groups: dict[Path | None, list[str]] = {}
+        for path in paths:
+            groups.setdefault(self.config_for(path), []).append(path)
+        return [(self._options(found), members) for found, members in groups.items()]
+
+    def check_selectors(self) -> None:
+        """A command-line selector must name a rule of some config's catalog (a custom rule
+        lives in the catalog of the config that names its directory)."""
+        known = [r for options in self._resolved.values() for r in options.catalog]
+        unknown = unknown_selectors(known, self.overrides.selection.selectors)
+        if unknown:
+            raise CatalogError(f"unknown rule selector '{unknown[0]}' (see `job2pod rules`)")
+
+    def _nearest_config(self, directory: str) -> Path | None:
+        if directory in self._nearest:
+            return self._nearest[directory]
+        found = in_directory(Path(directory))
+        if found is None:
+            parent = os.path.dirname(directory)
+            found = None if parent == directory else self._nearest_config(parent)
+        self._nearest[directory] = found
+        return found
+
+    def _options(self, found: Path | None) -> Options:
+        if found not in self._resolved:
+            self._resolved[found] = resolve(
+                found, self.shown(found), self.overrides, self.user_cache
+            )
+        return self._resolved[found]
+
+    def shown(self, found: Path | None) -> str:
+        """A config file as messages name it: as given, or relative to the cwd."""
+        if found is None:
+            return "no config file"
+        if found == self.forced:
+            return str(found)
+        relative = os.path.relpath(found)
+        return str(found) if relative.startswith("..") else relative
+
+
 def resolve(
-    paths: Sequence[str],
-    config_path: str | None,
-    select: Sequence[str],
-    ignore: Sequence[str],
-    migrate: bool = False,
-    fail_on: str | None = None,
-    output_format: str | None = None,
-    user_cache: Path | None = None,
+    found: Path | None, shown: str, overrides: Overrides, user_cache: Path | None = None
 ) -> Options:
-    """Raises ConfigError or CatalogError with one clear line."""
-    found: Path | None
-    if config_path is not None:
-        found = Path(config_path)
-        if not found.is_file():
-            raise ConfigError(f"{config_path}: no such config file")
-    else:
-        start = Path(next((p for p in paths if p != "-"), "."))
-        found = find(start if start.exists() else Path("."))
-    config = load(found, user_cache) if found is not None else Config()
+    """The options of one config file (None: no config file, the defaults)."""
+    config = load(found, user_cache, shown) if found is not None else Config()
     base = found.resolve().parent if found is not None else Path.cwd()
     rule_dirs = [base / d for d in config.rule_dirs]
     for directory in rule_dirs:
         if not directory.is_dir():
-            raise ConfigError(
-                f"{found.name if found else 'config'}: rule-dirs: no such directory: {directory}"
-            )
+            raise ConfigError(f"{shown}: rule-dirs: no such directory: {directory}")
     catalog = load_catalog(rule_dirs, cache_dir=user_cache)
     if found is not None:
-        check_rule_names(config, found, catalog)
-    chosen_select = list(select) or list(config.select or [])
-    chosen_ignore = list(ignore) or list(config.ignore)
-    unknown = unknown_selectors(catalog, [*select, *ignore])
-    if unknown:
-        raise CatalogError(f"unknown rule selector '{unknown[0]}' (see `job2pod rules`)")
-    rules = select_rules(catalog, chosen_select, chosen_ignore, migrate=migrate)
-    if config.extend_select:
-        extra = select_rules(catalog, config.extend_select, chosen_ignore)
-        rules += [r for r in extra if r not in rules]
+        check_rule_names(config, shown, catalog)
+    from_file = Selection(config.select, config.extend_select, config.ignore)
+    rules = select_rules(catalog, [from_file, overrides.selection], migrate=overrides.migrate)
     rules = [_with_renames(r, config) for r in rules]
     ruleset = RuleSet(
         rules,
@@ -98,8 +195,8 @@ def resolve(
         catalog=catalog,
         rules=rules,
         ruleset=ruleset,
-        fail_on=fail_on or config.fail_on,
-        output_format=output_format or config.format,
+        fail_on=overrides.fail_on or config.fail_on,
+        output_format=overrides.output_format or config.format,
         exclude=_globs(base, [*config.exclude, *config.extend_exclude]),
     )
 

@@ -6,12 +6,25 @@ import json
 import textwrap
 from collections.abc import Sequence
 
+from linter import __url__
 from linter.catalog import Rule
+
+DOCS_URL = f"{__url__}/blob/main/docs/rules.md"
 
 _SECTIONS = (
     ("what_it_does", "What it does"),
     ("why_it_matters", "Why it matters"),
 )
+
+
+def anchor(rule: Rule) -> str:
+    """The id of the rule's section in docs/rules.md (as GitHub makes it from the heading)."""
+    return f"{rule.id.lower()}-{rule.name}"
+
+
+def help_uri(rule: Rule) -> str | None:
+    """Where a built-in rule is documented; custom rules have no section there."""
+    return f"{DOCS_URL}#{anchor(rule)}" if rule.origin.startswith("rules/") else None
 
 
 def _fix_line(rule: Rule) -> str:
@@ -129,7 +142,7 @@ def catalog_markdown(rules: Sequence[Rule]) -> str:
     for r in rules:
         fix = r.fix.safety.value if r.fixable and r.fix.safety else "—"
         header.append(
-            f"| [{r.id}](#{r.id.lower()}-{r.name}) | {r.name} | {r.severity.value} | {fix} | {r.summary} |"
+            f"| [{r.id}](#{anchor(r)}) | {r.name} | {r.severity.value} | {fix} | {r.summary} |"
         )
     body = [_rule_markdown(r, level=2) for r in rules]
     return "\n".join(header) + "\n\n" + "\n".join(body)

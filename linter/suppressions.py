@@ -46,17 +46,21 @@ def selectors(raw: str) -> list[str]:
     return [s.strip() for s in raw.split(",") if s.strip()]
 
 
-def comment_suppressions(text: str) -> list[Suppression]:
-    """Every suppression comment of a YAML, Python or Go file."""
+def comment_suppressions(text: str, language: str = "yaml") -> list[Suppression]:
+    """Every suppression comment of a YAML, Python or Go file. In Python, only comments:
+    the same text in a string or a docstring (documentation of the syntax, a test's
+    input) neither suppresses nor is reported."""
     if "job2pod:" not in text:
         return []
+    physical = [m for m in _LINE.finditer(text) if m.group()]
+    comments = _python_comments(physical) if language == "python" else None
     found = []
-    for number, m in enumerate(_LINE.finditer(text), start=1):
+    for number, m in enumerate(physical, start=1):
         line = m.group()
-        if not line:
-            break
         comment = _COMMENT.search(line)
         if comment is None:
+            continue
+        if comments is not None and not _in_comment(comments, number, comment.start()):
             continue
         start = m.start() + comment.start()
         end = m.start() + comment.end()
@@ -81,6 +85,30 @@ def comment_suppressions(text: str) -> list[Suppression]:
             )
         )
     return found
+
+
+def _python_comments(lines: list[re.Match[str]]) -> dict[int, int]:
+    """Line number to the column where its comment starts. Past a point the tokenizer
+    cannot read (a syntax error), every line counts as a comment, as before Python was
+    tokenized: JP002 is what such a file reports."""
+    import tokenize
+
+    starts: dict[int, int] = {}
+    read = 0
+    readline = iter(m.group() for m in lines).__next__
+    try:
+        for token in tokenize.generate_tokens(readline):
+            read = token.end[0]
+            if token.type == tokenize.COMMENT:
+                starts[token.start[0]] = token.start[1]
+    except (tokenize.TokenError, SyntaxError):
+        starts.update({n: 0 for n in range(read + 1, len(lines) + 1)})
+    return starts
+
+
+def _in_comment(comments: dict[int, int], line: int, column: int) -> bool:
+    start = comments.get(line)
+    return start is not None and column >= start
 
 
 @dataclass

@@ -34,7 +34,7 @@ def test_baseline_survives_inserted_lines_and_still_catches_a_new_finding(repo: 
     role = repo / "role.yaml"
     role.write_text(ROLE + RULE.format(verb="get"))
     code, out = run("baseline", ".", "-o", ".job2pod-baseline.json")
-    assert code == 0 and "Recorded 1 findings" in out
+    assert code == 0 and "Recorded 1 finding in" in out
     assert run("check", "--baseline", ".job2pod-baseline.json", ".")[0] == 0
     role.write_text("# moved\n" * 10 + ROLE + RULE.format(verb="get"))
     assert run("check", "--baseline", ".job2pod-baseline.json", ".") == (
@@ -145,3 +145,39 @@ def test_suppressions_in_python_code(repo: Path) -> None:
     assert [c for c, _ in codes(out)] == ["JP010"], "ignore-file silences every JP5xx"
     run("fix", "controller.py")
     assert "ignore[JP507]" not in (repo / "controller.py").read_text()
+
+
+def test_changed_since_diffs_against_the_merge_base_as_a_pull_request(repo: Path) -> None:
+    """What main gained after the branch left it is not the branch's change."""
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("config", "user.email", "ci@example.dev")
+    git("config", "user.name", "CI")
+    for name in ("ours.yaml", "staged.yaml", "edited.yaml"):
+        (repo / name).write_text(ROLE)
+    # A finding main fixes after the branch left: still in the branch, not its change.
+    (repo / "theirs.yaml").write_text(ROLE + RULE.format(verb="list"))
+    git("add", ".")
+    git("commit", "-qm", "base")
+    git("checkout", "-qb", "feature")
+    (repo / "ours.yaml").write_text(ROLE + RULE.format(verb="get"))
+    git("commit", "-qam", "feature")
+    git("checkout", "-q", "main")
+    (repo / "theirs.yaml").write_text(ROLE)
+    git("commit", "-qam", "main moves on")
+    git("checkout", "-q", "feature")
+    (repo / "staged.yaml").write_text(ROLE + RULE.format(verb="watch"))
+    git("add", "staged.yaml")
+    (repo / "edited.yaml").write_text(ROLE + RULE.format(verb="create"))
+    (repo / "untracked.yaml").write_text(ROLE + RULE.format(verb="delete"))
+    code, out = run("check", "--format", "json", "--changed-since", "main", ".")
+    assert code == 1
+    assert sorted(f["path"] for f in json.loads(out)) == [
+        "edited.yaml",
+        "ours.yaml",
+        "staged.yaml",
+        "untracked.yaml",
+    ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,3 +67,31 @@ def test_every_guarantee_names_a_test_that_exists() -> None:
     assert len(named) >= 10
     for path, name in named:
         assert re.search(rf"^def {name}\(", (ROOT / path).read_text(), re.MULTILINE), name
+
+
+def _collected(*args: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return {line.split("[")[0] for line in done.stdout.splitlines() if "::" in line}
+
+
+def test_pytest_alone_leaves_the_slow_tests_to_ci() -> None:
+    """The README's `pytest` is the quick run; .ci/run also runs `pytest -m slow`."""
+    ci = (ROOT / ".ci" / "run").read_text()
+    extracted = re.findall(r"^    \$ (pip install -e .*pytest.*)$", README, re.MULTILINE)
+    assert extracted[0] == "pip install -e '.[test]' && pytest"
+    assert re.search(r'^run_tests "\$test_command"$', ci, re.MULTILINE)
+    assert re.search(r'^run_tests "pytest -m slow"$', ci, re.MULTILINE)
+    # One module with tests of both kinds: collecting the whole suite twice costs seconds.
+    module = "tests/test_run.py"
+    quick, slow = _collected(module), _collected("-m", "slow", module)
+    sweep = f"{module}::test_jobs_cache_and_prefilter_give_identical_findings"
+    assert sweep in slow and sweep not in quick
+    assert f"{module}::test_shards_partition_the_files_stably" in quick
+    assert not quick & slow

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib.util
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, ROOT
+from conftest import CORPUS, FIXTURES, ROOT
 
 from linter import cache, run
 from linter.catalog import load_catalog, select_rules
@@ -18,18 +20,30 @@ from linter.cli import cli
 from linter.engine import RuleSet
 
 
-def _sample(corpus: Path | None) -> list[str]:
+def _sample(corpus: Path | None, generated: Path) -> list[str]:
+    """The fixtures plus 1,500 real manifests, or, in a clone without the shared corpus,
+    the benchmark's generated one: either way past the parallel threshold."""
     files = sorted(str(p) for p in FIXTURES.rglob("*") if p.suffix in (".yaml", ".yml", ".py"))
-    if corpus is not None:
-        everything = sorted(str(p) for p in corpus.rglob("*.y*ml"))
-        files += everything[:: max(1, len(everything) // 1500)]
-    return files
+    if corpus is None:
+        generate = _benchmark_generator()
+        generate(generated, files=600, seed=3)
+        corpus = generated
+    everything = sorted(str(p) for p in corpus.rglob("*.y*ml"))
+    return files + everything[:: max(1, len(everything) // 1500)]
+
+
+def _benchmark_generator() -> Callable[..., None]:
+    spec = importlib.util.spec_from_file_location("generate", ROOT / "benchmarks" / "generate.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    generate: Callable[..., None] = module.generate
+    return generate
 
 
 @pytest.fixture
-def sample(request: pytest.FixtureRequest) -> list[str]:
-    corpus = ROOT.parent / "shared" / "corpus" / "k8s"
-    return _sample(corpus if corpus.is_dir() else None)
+def sample(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    return _sample(CORPUS if CORPUS.is_dir() else None, tmp_path_factory.mktemp("generated"))
 
 
 def _objects(findings: list) -> list:  # type: ignore[type-arg]
@@ -61,6 +75,15 @@ def test_jobs_cache_and_prefilter_give_identical_findings(
     assert len(warm_store.entries) == len(sample)
     warm = run.check_files(sample, ruleset, cache=warm_store)
     assert _key(cold.findings) == _key(warm.findings) == _key(baseline.findings)
+
+
+def test_the_sample_reaches_the_parallel_threshold_without_the_shared_corpus(
+    tmp_path: Path,
+) -> None:
+    """A clone has no ../shared: the test above must still compare parallel runs."""
+    files = _sample(None, tmp_path)
+    assert len(files) >= run.PARALLEL_THRESHOLD
+    assert any(f.startswith(str(tmp_path)) for f in files)
 
 
 def test_corrupt_cache_is_a_miss_not_an_error(tmp_path: Path) -> None:

@@ -20,7 +20,6 @@ class Report(NamedTuple):
     rules: Sequence[Rule]
     files_checked: int
     color: bool = False
-    statistics: bool = False
 
 
 def reporter(name: str) -> Callable[[Report], str]:

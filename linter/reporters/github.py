@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from linter.levels import Severity
 from linter.reporters import Report
+from linter.repository import RepositoryPaths
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -17,11 +18,13 @@ def _property(text: str) -> str:
 
 
 def render(report: Report) -> str:
+    # GitHub places an annotation by its path from the top of the repository.
+    paths = RepositoryPaths()
     lines = []
     for f in report.findings:
         props = ",".join(
             [
-                f"file={_property(f.path)}",
+                f"file={_property(paths.relative(f.path))}",
                 f"line={f.start.line}",
                 f"col={f.start.column}",
                 f"endLine={f.end.line}",

@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
 from linter.findings import Finding
 from linter.reporters import Report
+from linter.repository import RepositoryPaths
 
 
 class Location(BaseModel):
@@ -37,7 +38,9 @@ class FindingOut(BaseModel):
     code: str = Field(description="Rule id, e.g. JP201.")
     name: str = Field(description="Rule name, e.g. job-is-thin-wrapper.")
     severity: str = Field(description="error, warning or info.")
-    path: str = Field(description="File path, relative to the working directory when inside it.")
+    path: str = Field(
+        description="File path from the repository root (the git work tree; outside git, the working directory)."
+    )
     start: Location
     end: Location
     message: str
@@ -49,7 +52,7 @@ class FindingOut(BaseModel):
 FINDINGS = TypeAdapter(list[FindingOut])
 
 
-def to_model(f: Finding) -> FindingOut:
+def to_model(f: Finding, paths: RepositoryPaths) -> FindingOut:
     obj = None
     if f.obj is not None:
         obj = ObjectRef(
@@ -63,7 +66,7 @@ def to_model(f: Finding) -> FindingOut:
         code=f.rule_id,
         name=f.rule_name,
         severity=f.severity.value,
-        path=f.path,
+        path=paths.relative(f.path),
         start=Location(line=f.start.line, column=f.start.column),
         end=Location(line=f.end.line, column=f.end.column),
         message=f.message,
@@ -74,7 +77,8 @@ def to_model(f: Finding) -> FindingOut:
 
 
 def render(report: Report) -> str:
-    data = FINDINGS.dump_python([to_model(f) for f in report.findings], by_alias=True)
+    paths = RepositoryPaths()
+    data = FINDINGS.dump_python([to_model(f, paths) for f in report.findings], by_alias=True)
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

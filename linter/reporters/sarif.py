@@ -1,19 +1,23 @@
-"""SARIF 2.1.0 for code scanning: rules in tool.driver.rules, relative URIs, stable fingerprints."""
+"""SARIF 2.1.0 for code scanning: rules in tool.driver.rules, URIs relative to the
+repository root (%SRCROOT%), stable fingerprints."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from linter import __version__
+from linter import __url__, __version__, ruledocs
 from linter.catalog import Rule
 from linter.findings import Finding
 from linter.levels import Severity
 from linter.reporters import Report
+from linter.repository import RepositoryPaths, root_of
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+_SRCROOT = "%SRCROOT%"
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
@@ -26,18 +30,42 @@ def _rule(rule: Rule) -> dict[str, Any]:
             f"Use instead:\n\n```yaml\n{docs['use_instead'].rstrip()}\n```",
         ]
     )
-    return {
+    descriptor: dict[str, Any] = {
         "id": rule.id,
         "name": rule.name,
         "shortDescription": {"text": rule.summary},
         "fullDescription": {"text": docs["what_it_does"]},
         "help": {"text": docs["why_it_matters"], "markdown": markdown},
         "defaultConfiguration": {"level": _LEVEL[rule.severity]},
-        "properties": {"tags": [rule.language], "fixable": rule.fixable},
+        "properties": {
+            "tags": ["kubernetes", *rule.languages],
+            "fixable": rule.fixable,
+        },
     }
+    uri = ruledocs.help_uri(rule)
+    if uri is not None:
+        descriptor["helpUri"] = uri
+    return descriptor
 
 
-def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
+def _artifact(path: str, paths: RepositoryPaths, srcroot: str) -> dict[str, str]:
+    """Relative to %SRCROOT% (the repository the run started in); a file of another
+    repository, named explicitly, by its absolute URI."""
+    root = paths.root(path)
+    if root == srcroot:
+        return {"uri": quote(paths.relative(path)), "uriBaseId": _SRCROOT}
+    return {"uri": Path(root, paths.relative(path)).as_uri()}
+
+
+def _directory_uri(directory: str) -> str:
+    """SARIF: a base URI names a directory, so it ends with a slash."""
+    uri = Path(directory).as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
+def _result(
+    f: Finding, index: dict[str, int], paths: RepositoryPaths, srcroot: str
+) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": f.rule_id,
         "level": _LEVEL[f.severity],
@@ -45,7 +73,7 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": quote(f.path), "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": _artifact(f.path, paths, srcroot),
                     "region": {
                         "startLine": f.start.line,
                         "startColumn": f.start.column,
@@ -69,6 +97,8 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, Any]:
 def render(report: Report) -> str:
     rules = sorted({r.id: r for r in report.rules}.values(), key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rules)}
+    paths = RepositoryPaths()
+    srcroot = root_of(".")
     document = {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -78,12 +108,13 @@ def render(report: Report) -> str:
                     "driver": {
                         "name": "job2pod",
                         "version": __version__,
-                        "informationUri": "https://github.com/job2pod/job2pod",
+                        "informationUri": __url__,
                         "rules": [_rule(r) for r in rules],
                     }
                 },
+                "originalUriBaseIds": {_SRCROOT: {"uri": _directory_uri(srcroot)}},
                 "columnKind": "unicodeCodePoints",
-                "results": [_result(f, index) for f in report.findings],
+                "results": [_result(f, index, paths, srcroot) for f in report.findings],
             }
         ],
     }

@@ -25,31 +25,22 @@ def render_lines(report: Report) -> Iterator[str]:
         where = _paint(f"{f.path}:{f.start.line}:{f.start.column}:", "1", report.color)
         rule = _paint(f.rule_id, _COLORS[f.severity], report.color)
         yield f"{where} {rule} [{f.rule_name}] {f.message}\n"
-    if report.statistics:
-        for row in statistics(report):
-            yield row + "\n"
     yield summary(report) + "\n"
 
 
-def statistics(report: Report) -> list[str]:
-    counts = Counter((f.rule_id, f.rule_name) for f in report.findings)
-    fixable = Counter((f.rule_id, f.rule_name) for f in report.findings if f.fix is not None)
-    rows = [
-        f"{n:6d}  {rid:<7} {name}"
-        + (f"  ({fixable[(rid, name)]} fixable)" if fixable[(rid, name)] else "")
-        for (rid, name), n in sorted(counts.items())
-    ]
-    return rows
+def counted(count: int, noun: str) -> str:
+    """`1 finding`, `17 findings`; severities too (`2 errors`), but `3 info`."""
+    plural = noun if count == 1 or noun == "info" else f"{noun}s"
+    return f"{count} {plural}"
 
 
 def summary(report: Report) -> str:
-    files = report.files_checked
-    noun = "file" if files == 1 else "files"
+    files = counted(report.files_checked, "file")
     if not report.findings:
-        return f"All checks passed ({files} {noun} checked)."
+        return f"All checks passed ({files} checked)."
     by_severity = Counter(f.severity for f in report.findings)
     parts = [
-        f"{by_severity[s]} {s.value}"
+        counted(by_severity[s], s.value)
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         if by_severity[s]
     ]
@@ -59,4 +50,4 @@ def summary(report: Report) -> str:
     tail = f"; {safe} fixable with `job2pod fix`" if safe else ""
     if unsafe:
         tail += f"{' (' if safe else '; '}{unsafe} with `job2pod fix --unsafe-fixes`{')' if safe else ''}"
-    return f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} {noun} checked{tail}."
+    return f"Found {counted(total, 'finding')} ({', '.join(parts)}) in {files} checked{tail}."
