@@ -111,7 +111,6 @@ def migrate(
     write: bool,
     renames: tuple[dict[str, str], dict[str, str]],
     rename_public: bool = False,
-    on_written: Callable[[str], None] | None = None,
     jobs: int = 1,
 ) -> Migration:
     """The whole plan over `paths`, then (if `write`) the files it rewrites. Every file is
@@ -152,7 +151,7 @@ def migrate(
         # whose Role still grants Jobs would tie the grant to nothing that converts.
         shared = set(plan.extra_sites)
         ordered = sorted(outcomes, key=lambda o: o[0] not in shared)
-        _write([f for f in files if f.path in kept], ordered, on_written)
+        _write([f for f in files if f.path in kept], ordered)
     return Migration(plan, outcomes, errors, file_gates)
 
 
@@ -784,13 +783,9 @@ def _give_up(plan: Plan, failed: Sequence[tuple[str, Site, str]]) -> bool:
     return changed
 
 
-def _write(
-    files: Sequence[SourceFile],
-    outcomes: list[tuple[str, PathFix]],
-    on_written: Callable[[str], None] | None,
-) -> None:
-    """Write what changed, file by file (each one atomically); `on_written` hears of each
-    file once it is on disk, so an interrupted run can say which ones are."""
+def _write(files: Sequence[SourceFile], outcomes: list[tuple[str, PathFix]]) -> None:
+    """Write what changed, file by file, each one atomically (fixes.write_atomic records
+    each file it replaced, so an interrupted run can say which ones are on disk)."""
     from linter.fixes import write_atomic
 
     by_path = {f.path: f for f in files}
@@ -805,5 +800,3 @@ def _write(
             outcome.error = str(exc)
             continue
         outcome.written = True
-        if on_written is not None:
-            on_written(path)
