@@ -336,3 +336,77 @@ def test_a_name_in_a_string_keeps_its_definition_and_the_unit(
     report = _migrate(tmp_path, monkeypatch)
     assert {p.name: p.read_text() for p in package.iterdir()} == before
     assert 'the string "build_job" names `build_job`' in report
+
+
+INDEXED_JOB = """\
+# Job API reference, JobSpec.completionMode: Indexed. The headless Service below gives each
+# indexed Pod a DNS name (the Job docs' "Job with Pod-to-Pod Communication" pattern).
+apiVersion: batch/v1
+kind: Job
+metadata:
+  name: render-shards
+spec:
+  completions: 4
+  parallelism: 4
+  completionMode: Indexed
+  backoffLimit: 2
+  template:
+    spec:
+      restartPolicy: Never
+      subdomain: render-shards
+      containers:
+        - {name: render, image: "registry.example.dev/render:2"}
+"""
+HEADLESS_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: render-shards
+spec:
+  clusterIP: None
+  selector:
+    job-name: render-shards
+"""
+
+
+def test_a_selector_on_a_job_that_stays_a_job_elsewhere_in_the_tree_is_no_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "job.yaml").write_text(INDEXED_JOB)
+    (tmp_path / "deploy" / "service.yaml").write_text(HEADLESS_SERVICE)
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(cli, ["migrate", "--report", "report.md", "deploy"])
+    report = (tmp_path / "report.md").read_text()
+    assert "### deploy/service.yaml" not in report.split("## Needs a human", 1)[1]
+    check = CliRunner().invoke(cli, ["check", "--no-cache", "deploy/service.yaml"])
+    assert "JP207" in check.output  # one file alone cannot tell: check still says so
+
+
+KUSTOMIZATION_BY_NAME = """\
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ../base
+patches:
+  # Kustomize patches, "target": a name alone selects every resource of that name.
+  - target:
+      name: smoke
+    patch: |-
+      - op: add
+        path: /spec/template/spec/nodeSelector
+        value: {pool: canary}
+"""
+
+
+def test_a_patch_whose_target_names_a_job_of_the_tree_keeps_it_a_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "base").mkdir()
+    (tmp_path / "base" / "smoke.yaml").write_text(SMOKE_JOB)
+    (tmp_path / "canary").mkdir()
+    (tmp_path / "canary" / "kustomization.yaml").write_text(KUSTOMIZATION_BY_NAME)
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(cli, ["migrate", "--report", "report.md", "."])
+    assert (tmp_path / "base" / "smoke.yaml").read_text() == SMOKE_JOB
+    assert "the Kustomize patch of Job smoke" in (tmp_path / "report.md").read_text()

@@ -95,6 +95,8 @@ class ManifestFacts:
     kept_jobs: list[str] = field(default_factory=list)
     # Objects of the file that are patches of a Job (partial Jobs): name and place.
     partial_jobs: list[tuple[str | None, Place]] = field(default_factory=list)
+    # The Job each JP207 selector and JP304 owner reference names: (start, end, name).
+    naming: list[tuple[int, int, str]] = field(default_factory=list)
     generated: str | None = None
 
 
@@ -211,6 +213,7 @@ def _selectors(
         if value is None:
             continue
         span = obj.span(found.node)
+        facts.naming.append((span.start, span.end, value))
         facts.members.append(
             _naming(
                 "selector",
@@ -260,6 +263,8 @@ def _owner_references(
             continue
         owner = nodes.scalar(nodes.get(reference, "name"))
         span = obj.span(reference)
+        if owner is not None:
+            facts.naming.append((span.start, span.end, owner))
         facts.members.append(
             _naming(
                 "owner-reference",

@@ -140,10 +140,12 @@ def migrate(
     plan = decide(files, facts, planned, renames, rename_public)
     fixed, file_gates = _apply(files, plan, planned)
     kept = {f.path for f in files}
+    valid = _names_of_kept_jobs(plan)
     outcomes = []
     for path in paths:
         result = fixed.get(path)
         findings = _on_disk_lines(found.get(path, []), result)
+        findings = [f for f in findings if not _names_kept_job(valid.get(path, ()), f)]
         outcomes.append((path, PathFix(result, findings)))
     if write:
         # What units share (the Role, the CRD) first: a run killed half-way leaves units
@@ -153,6 +155,27 @@ def migrate(
         ordered = sorted(outcomes, key=lambda o: o[0] not in shared)
         _write([f for f in files if f.path in kept], ordered)
     return Migration(plan, outcomes, errors, file_gates)
+
+
+def _names_kept_job(spans: Sequence[tuple[int, int]], finding: Finding) -> bool:
+    return finding.rule_id in ("JP207", "JP304") and any(
+        s <= finding.span.start and finding.span.end <= e for s, e in spans
+    )
+
+
+def _names_of_kept_jobs(plan: Plan) -> dict[str, list[tuple[int, int]]]:
+    """The JP207 selectors and JP304 owner references that name a Job which stays a Job
+    somewhere in the tree, as spans by path: they keep working (the headless Service of
+    an Indexed Job is the documented pattern), so they are no finding of the migration."""
+    # Only Jobs kept for their Job features: a thin wrapper that is blocked still migrates
+    # one day, and its selectors with it.
+    staying = {n for f in plan.yaml_facts for n in f.kept_jobs}
+    found: dict[str, list[tuple[int, int]]] = {}
+    for facts in plan.yaml_facts:
+        for start, end, name in facts.naming:
+            if name in staying:
+                found.setdefault(facts.path, []).append((start, end))
+    return found
 
 
 def _on_disk_lines(original: list[Finding], result: FileFix | None) -> list[Finding]:
@@ -394,7 +417,8 @@ def _tie_patches(yaml_facts: Sequence[manifests.ManifestFacts]) -> None:
                 target = by_path.get(manifests.resolve_patch_path(facts.path, reference.path))
                 for name, where in target.partial_jobs if target is not None else ():
                     patched.setdefault(name or "?", where)
-            if reference.target_kind == "Job" and reference.target_name:
+            # A target that names a Job of the tree without saying its kind is that Job's.
+            if reference.target_kind in ("Job", None) and reference.target_name:
                 patched.setdefault(reference.target_name, reference.kustomization)
         for name, where in facts.partial_jobs:
             patched.setdefault(name or "?", where)
