@@ -14,9 +14,9 @@ def _rules_markdown() -> str:
 
 
 def _findings_schema() -> str:
-    from linter.reporters import json as json_reporter
+    from linter.reporters import json_schema
 
-    return json_reporter.schema()
+    return json_schema.schema()
 
 
 def _config_schema() -> str:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Iterable, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
+
+from linter.levels import FixSafety, Severity
 
 if TYPE_CHECKING:
     from linter.catalog import Rule
@@ -13,10 +16,52 @@ if TYPE_CHECKING:
 FORMATS = ("text", "json", "sarif", "github")
 
 
-class Report(NamedTuple):
-    """What every reporter is given: the findings and the context they were made in."""
+class Tally:
+    """Findings passed through once, counted on the way: a run that writes each finding
+    as it is checked keeps the counts (for the summary line, the exit code), not them."""
 
-    findings: Sequence[Finding]
+    def __init__(self, findings: Iterable[Finding]) -> None:
+        self._findings = findings
+        self.by_severity: Counter[Severity] = Counter()
+        self.safe = self.unsafe = 0
+
+    def __iter__(self) -> Iterator[Finding]:
+        for f in self._findings:
+            self.by_severity[f.severity] += 1
+            if f.fix is not None:
+                if f.fix.safety is FixSafety.SAFE:
+                    self.safe += 1
+                else:
+                    self.unsafe += 1
+            yield f
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_severity.values())
+
+    def fails(self, fail_on: str) -> bool:
+        if fail_on == "never":
+            return False
+        threshold = Severity(fail_on).rank
+        return any(s.rank >= threshold for s, n in self.by_severity.items() if n)
+
+
+def tally(report: Report) -> Tally:
+    """The counts of a report's findings: those a streamed report made while it was
+    written, or, for a list, counted now."""
+    if isinstance(report.findings, Tally):
+        return report.findings
+    counted = Tally(report.findings)
+    for _ in counted:
+        pass
+    return counted
+
+
+class Report(NamedTuple):
+    """What every reporter is given: the findings (a list, or a Tally that each reporter
+    goes through once, in order) and the context they were made in."""
+
+    findings: Iterable[Finding]
     rules: Sequence[Rule]
     files_checked: int
     color: bool = False

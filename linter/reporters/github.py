@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from linter.levels import Severity
 from linter.reporters import Report
 from linter.repository import RepositoryPaths
@@ -18,9 +20,12 @@ def _property(text: str) -> str:
 
 
 def render(report: Report) -> str:
+    return "".join(render_lines(report))
+
+
+def render_lines(report: Report) -> Iterator[str]:
     # GitHub places an annotation by its path from the top of the repository.
     paths = RepositoryPaths()
-    lines = []
     for f in report.findings:
         props = ",".join(
             [
@@ -32,5 +37,4 @@ def render(report: Report) -> str:
                 f"title={_property(f'{f.rule_id} [{f.rule_name}]')}",
             ]
         )
-        lines.append(f"::{_LEVEL[f.severity]} {props}::{_data(f.message)}")
-    return "".join(line + "\n" for line in lines)
+        yield f"::{_LEVEL[f.severity]} {props}::{_data(f.message)}\n"

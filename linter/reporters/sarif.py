@@ -4,6 +4,7 @@ repository root (%SRCROOT%), stable fingerprints."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -18,6 +19,7 @@ from linter.repository import RepositoryPaths, root_of
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _SRCROOT = "%SRCROOT%"
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
@@ -95,27 +97,32 @@ def _result(
 
 
 def render(report: Report) -> str:
+    return "".join(render_lines(report))
+
+
+def render_lines(report: Report) -> Iterator[str]:
+    """The document around the results, then a result a line (the C encoder, which the
+    standard library uses only without `indent`): never a whole run's text at once."""
     rules = sorted({r.id: r for r in report.rules}.values(), key=lambda r: r.id)
     index = {r.id: i for i, r in enumerate(rules)}
     paths = RepositoryPaths()
     srcroot = root_of(".")
-    document = {
-        "$schema": SCHEMA_URI,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "job2pod",
-                        "version": __version__,
-                        "informationUri": __url__,
-                        "rules": [_rule(r) for r in rules],
-                    }
-                },
-                "originalUriBaseIds": {_SRCROOT: {"uri": _directory_uri(srcroot)}},
-                "columnKind": "unicodeCodePoints",
-                "results": [_result(f, index, paths, srcroot) for f in report.findings],
+    run = {
+        "tool": {
+            "driver": {
+                "name": "job2pod",
+                "version": __version__,
+                "informationUri": __url__,
+                "rules": [_rule(r) for r in rules],
             }
-        ],
+        },
+        "originalUriBaseIds": {_SRCROOT: {"uri": _directory_uri(srcroot)}},
+        "columnKind": "unicodeCodePoints",
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    members = ", ".join(f"{_encode(k)}: {_encode(v)}" for k, v in run.items())
+    yield f'{{"$schema": {_encode(SCHEMA_URI)}, "version": "2.1.0", "runs": [{{{members}, "results": ['
+    separator = "\n  "
+    for f in report.findings:
+        yield f"{separator}{_encode(_result(f, index, paths, srcroot))}"
+        separator = ",\n  "
+    yield "]}]}\n"

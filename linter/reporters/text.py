@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
-from linter.levels import FixSafety, Severity
-from linter.reporters import Report
+from linter.levels import Severity
+from linter.reporters import Report, tally
 
 _COLORS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.INFO: "36"}
 
@@ -36,18 +35,18 @@ def counted(count: int, noun: str) -> str:
 
 def summary(report: Report) -> str:
     files = counted(report.files_checked, "file")
-    if not report.findings:
+    counts = tally(report)
+    if not counts.total:
         return f"All checks passed ({files} checked)."
-    by_severity = Counter(f.severity for f in report.findings)
     parts = [
-        counted(by_severity[s], s.value)
+        counted(counts.by_severity[s], s.value)
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
-        if by_severity[s]
+        if counts.by_severity[s]
     ]
-    total = len(report.findings)
-    safe = sum(1 for f in report.findings if f.fix is not None and f.fix.safety is FixSafety.SAFE)
-    unsafe = sum(1 for f in report.findings if f.fix is not None) - safe
+    safe, unsafe = counts.safe, counts.unsafe
     tail = f"; {safe} fixable with `job2pod fix`" if safe else ""
     if unsafe:
         tail += f"{' (' if safe else '; '}{unsafe} with `job2pod fix --unsafe-fixes`{')' if safe else ''}"
-    return f"Found {counted(total, 'finding')} ({', '.join(parts)}) in {files} checked{tail}."
+    return (
+        f"Found {counted(counts.total, 'finding')} ({', '.join(parts)}) in {files} checked{tail}."
+    )
