@@ -7,7 +7,7 @@ import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from linter.migration.plan import Migration
     from linter.options import Options, Projects
     from linter.reporters import Report
+    from linter.run import Checked
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a process that Ctrl-C stopped
@@ -358,7 +359,7 @@ def check(
         raise UsageProblem("--unsafe-fixes goes with --fix or --diff")
     from linter import reporters, run
     from linter.engine import check_bytes
-    from linter.reporters import Report
+    from linter.reporters import Report, Tally, tally
 
     _writable("--output", output)
     projects = _projects(config, selection, fail_on=fail_on, output_format=output_format)
@@ -368,6 +369,7 @@ def check(
     if statistics and output_format not in ("text", "json"):
         raise UsageProblem(f"--statistics prints text or json, not {output_format}")
     findings: list[Finding] = []
+    stream: Iterable[Finding] | None = None
     files = 0
     groups: list[tuple[Options, list[str]]] = []
     stdin_name = _stdin(paths, stdin_filename)
@@ -387,24 +389,30 @@ def check(
             targets = run.shard(targets, *shard_spec)
         groups = _groups(projects, targets)
         progress = output_format == "text" and _isatty(sys.stderr) and not os.environ.get("CI")
-        for options, members in groups:
-            cache = None if no_cache else _result_cache(Path(cache_dir), options.ruleset)
-            result = run.check_files(
-                members,
+        checking = [
+            run.check_each(
+                sorted(members),
                 options.ruleset,
                 jobs=jobs or run.default_jobs(),
-                cache=cache,
+                cache=None if no_cache else _result_cache(Path(cache_dir), options.ruleset),
                 progress=progress,
             )
-            for error in result.errors:
-                click.echo(f"job2pod: {error}", err=True)
-            findings.extend(result.findings)
-            files += result.files
-    findings.sort(key=lambda f: f.sort_key())
-    if baseline_path is not None:
-        findings = _without_baseline(findings, Path(baseline_path))
+            for options, members in groups
+        ]
+        files = sum(len(members) for _, members in groups)
+        if len(checking) == 1 and baseline_path is None:
+            # One config's files, sorted: each file's findings are written as it is
+            # checked, already in the report's order, and none is kept.
+            stream = Tally(_findings_of(checking[0]))
+        else:
+            findings = [f for each in checking for f in _findings_of(each)]
+    if stream is None:
+        findings.sort(key=lambda f: f.sort_key())
+        if baseline_path is not None:
+            findings = _without_baseline(findings, Path(baseline_path))
+        stream = findings
     report = Report(
-        findings,
+        stream,
         _rules_of(projects, groups),
         files,
         color=output is None and output_format == "text" and _color(color, sys.stdout),
@@ -419,7 +427,14 @@ def check(
             out.writelines(pieces)
     else:
         sys.stdout.writelines(pieces)
-    sys.exit(EXIT_FINDINGS if _fails(findings, fail_on) else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if tally(report).fails(fail_on) else EXIT_CLEAN)
+
+
+def _findings_of(checking: Iterator[Checked]) -> Iterator[Finding]:
+    for checked in checking:
+        if checked.error is not None:
+            click.echo(f"job2pod: {checked.error}", err=True)
+        yield from checked.findings
 
 
 def _statistics(report: Report, output_format: str) -> list[str]:
@@ -532,7 +547,7 @@ def _inputs(paths: Sequence[str], projects: Projects, force_exclude: bool = Fals
         raise UsageProblem(f"no such file or directory: {missing}")
     if force_exclude:
         inputs = [p for p in inputs if not projects.excluded(p)]
-    found = discover(inputs, exclude=projects.excluded)
+    found = discover(inputs, exclude=projects.excludes_file)
     return [p for p in found if not projects.is_config(p)]
 
 

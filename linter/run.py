@@ -15,7 +15,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from linter.engine import RuleSet, check_bytes, language_of, oversized
 
@@ -94,6 +94,14 @@ def tune_gc() -> None:
     gc.set_threshold(*GC_THRESHOLD)
 
 
+class Checked(NamedTuple):
+    """One file's findings (sorted), or why it could not be read."""
+
+    path: str
+    findings: list[Finding]
+    error: str | None
+
+
 def check_files(
     paths: Sequence[str],
     ruleset: RuleSet,
@@ -101,36 +109,68 @@ def check_files(
     cache: ResultCache | None = None,
     progress: bool = False,
 ) -> RunResult:
+    result = RunResult(files=len(paths))
+    for checked in check_each(paths, ruleset, jobs, cache, progress):
+        result.findings.extend(checked.findings)
+        if checked.error is not None:
+            result.errors.append(checked.error)
+    return result
+
+
+def check_each(
+    paths: Sequence[str],
+    ruleset: RuleSet,
+    jobs: int = 1,
+    cache: ResultCache | None = None,
+    progress: bool = False,
+) -> Iterator[Checked]:
+    """Each file's results in input order, as soon as it and every file before it are
+    checked: a caller can write them out and keep none. Children claim chunks in order,
+    so only the few chunks that finish early wait here."""
+    unique = list(dict.fromkeys(paths))
+    if len(unique) < len(paths):  # a path named twice: reported twice, checked once
+        done = {c.path: c for c in check_each(unique, ruleset, jobs, cache, progress)}
+        yield from (done[path] for path in paths)
+        return
     global _ruleset
     _ruleset = ruleset
     tune_gc()
-    result = RunResult(files=len(paths))
-    by_path: dict[str, list[Finding]] = {}
-    errors: dict[str, str] = {}
+    hits: dict[str, list[Finding]] = {}
     misses = []
     for path in paths:
         cached = _cached(cache, path)
         if cached is None:
             misses.append(path)
         else:
-            by_path[path] = cached
+            hits[path] = cached
     meter = _Progress(len(misses), progress and len(paths) >= PROGRESS_THRESHOLD)
-    for path, findings, size, mtime_ns, error in _map(misses, jobs, meter):
-        if error is not None:
-            errors[path] = error
-        else:
-            by_path[path] = findings
-            if cache is not None:
+    waiting: dict[str, Checked] = {}
+    position = 0
+    try:
+        for path, findings, size, mtime_ns, error in _map(misses, jobs, meter):
+            if error is None and cache is not None:
                 cache.store(path, size, mtime_ns, findings)
-    meter.close()
-    if cache is not None:
-        cache.save()
-    # Children report in the order they finish: input order again, whatever the jobs.
-    for path in paths:
-        result.findings.extend(by_path.get(path, []))
-        if path in errors:
-            result.errors.append(errors[path])
-    return result
+            waiting[path] = Checked(path, findings, error)
+            while position < len(paths) and (paths[position] in waiting or paths[position] in hits):
+                ready = _ready(paths[position], waiting, hits)
+                position += 1
+                if ready.findings:
+                    meter.erase()
+                yield ready
+        for path in paths[position:]:
+            yield _ready(path, waiting, hits)
+    finally:
+        meter.close()
+        if cache is not None:
+            cache.save()
+
+
+def _ready(path: str, waiting: dict[str, Checked], hits: dict[str, list[Finding]]) -> Checked:
+    found = waiting.pop(path, None)
+    if found is None:
+        found = Checked(path, hits.pop(path), None)
+    found.findings.sort(key=lambda f: f.sort_key())
+    return found
 
 
 def _cached(cache: ResultCache | None, path: str) -> list[Finding] | None:
@@ -154,6 +194,12 @@ class _Progress:
         if self.shown and done - self.last >= 100:
             self.last = done
             sys.stderr.write(f"\rjob2pod: checked {done}/{self.total} files")
+            sys.stderr.flush()
+
+    def erase(self) -> None:
+        """Off the line before a finding is printed there; the next update redraws it."""
+        if self.shown and self.last:
+            sys.stderr.write("\r\x1b[K")
             sys.stderr.flush()
 
     def close(self) -> None:

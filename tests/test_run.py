@@ -18,6 +18,7 @@ from linter import cache, run
 from linter.catalog import load_catalog, select_rules
 from linter.cli import cli
 from linter.engine import RuleSet
+from linter.findings import Finding
 
 
 def _sample(corpus: Path | None, generated: Path) -> list[str]:
@@ -138,22 +139,31 @@ def test_bad_shard_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 def test_progress_only_for_long_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     ruleset = RuleSet(select_rules(load_catalog()))
     files = []
-    for i in range(run.PROGRESS_THRESHOLD):
+    for i in range(3 * run.PROGRESS_THRESHOLD):
         path = tmp_path / f"{i}.yaml"
         path.write_text("kind: ConfigMap\n")
         files.append(str(path))
     run.check_files(files[:10], ruleset, progress=True)
     assert capsys.readouterr().err == ""
-    run.check_files(files, ruleset, progress=True)
+    run.check_files(files[: run.PROGRESS_THRESHOLD], ruleset, progress=True)
     err = capsys.readouterr().err
     assert "job2pod: checked 300/300 files" in err and err.endswith("\r\x1b[K")
     # With children, this process counts the files every process has taken.
-    run.check_files(files * 3, ruleset, jobs=2, progress=True)
+    run.check_files(files, ruleset, jobs=2, progress=True)
     err = capsys.readouterr().err
     assert len(re.findall(r"\rjob2pod: checked \d+/900 files", err)) >= 3
     assert err.endswith("\r\x1b[K")
     run.check_files(files, ruleset, progress=False)
     assert capsys.readouterr().err == ""
+
+
+def test_a_path_named_twice_is_checked_once_and_reported_twice(tmp_path: Path) -> None:
+    role = str(FIXTURES / "JP101" / "bad.yaml")
+    ruleset = RuleSet(select_rules(load_catalog()))
+    once = run.check_files([role], ruleset).findings
+    assert once
+    result = run.check_files([role, role], ruleset)
+    assert result.files == 2 and result.findings == once + once
 
 
 def _many_files(tmp_path: Path, count: int = 2 * run.PARALLEL_THRESHOLD) -> list[str]:
@@ -284,3 +294,22 @@ def test_a_check_that_fails_in_a_child_is_checked_again_without_a_traceback(
     recovered = run.check_files(paths, ruleset, jobs=2)
     assert _key(recovered.findings) == _key(alone.findings)
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_each_file_is_handed_on_as_soon_as_it_is_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What lets `check` write a run's findings as they come and keep none of them."""
+    paths = _many_files(tmp_path, count=5)
+    checked: list[str] = []
+    check_one = run._check_one
+
+    def counting(path: str) -> tuple[str, list[Finding], int, int, str | None]:
+        checked.append(path)
+        return check_one(path)
+
+    monkeypatch.setattr(run, "_check_one", counting)
+    each = run.check_each(paths, RuleSet(select_rules(load_catalog())))
+    first = next(each)
+    assert first.path == paths[0] and checked == paths[:1]
+    assert [c.path for c in each] == paths[1:] and checked == paths
