@@ -15,6 +15,7 @@ repository of ten thousand files must not pay for ten thousand Path.resolve() ca
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 
 from linter.engine import LANGUAGES
@@ -25,20 +26,15 @@ _SUFFIXES = tuple(LANGUAGES)
 def discover(paths: Sequence[str], exclude: Callable[[str], bool] | None = None) -> list[str]:
     """Files to check; `exclude` drops walked files (never ones named explicitly)."""
     cwd = os.path.realpath(os.getcwd())
-    seen: set[str] = set()
     found: list[str] = []
     for raw in paths:
         if os.path.isdir(raw):
-            base = display_path(raw, cwd)
-            walked = (_join(base, rel) for rel in _walk(raw))
-            candidates: Iterator[str] = (p for p in walked if not (exclude and exclude(p)))
+            walked = _walk(raw, display_path(raw, cwd))
+            found.extend(p for p in walked if not (exclude and exclude(p)))
         else:
-            candidates = iter([display_path(raw, cwd)])
-        for shown in candidates:
-            if shown not in seen:
-                seen.add(shown)
-                found.append(shown)
-    return found
+            found.append(display_path(raw, cwd))
+    # Several inputs may name the same file; one directory's walk names each file once.
+    return list(dict.fromkeys(found)) if len(paths) > 1 else found
 
 
 def display_path(path: str, cwd: str | None = None) -> str:
@@ -51,36 +47,46 @@ def display_path(path: str, cwd: str | None = None) -> str:
     return path.replace(os.sep, "/")
 
 
-def _join(base: str, rel: str) -> str:
-    return rel if base == "." else f"{base.rstrip('/')}/{rel}"
-
-
-def _walk(root: str) -> Iterator[str]:
-    """Files below `root` with a known suffix, relative to it, sorted."""
+def _walk(root: str, base: str) -> list[str]:
+    """Files below `root` with a known suffix, as `base` joined with their path in it,
+    sorted. Built as the one list the run keeps (142,000 paths of a big tree are tens
+    of MiB, and every worker process inherits them)."""
+    prefix = "" if base == "." else base.rstrip("/") + "/"
     listed = _git_files(root)
     if listed is not None and _ignored_by_git(root):
         # Named on the command line but ignored as a whole (rendered manifests, a vendored
         # tree, perhaps with a file or two force-added): the user asked for it, so it is walked.
         listed = None
-    # A tree walk knows from the directory entries which files are plain (no stat call);
-    # git's list and symlinks are looked at one by one.
-    plain: set[str] = set()
-    if listed is None:
-        walked = list(_walk_tree(root))
-        plain = {rel for rel, is_plain in walked if is_plain}
-        listed = [rel for rel, _ in walked]
     real_root = os.path.realpath(root)
-    for rel in sorted(listed):
-        if not rel.lower().endswith(_SUFFIXES):
-            continue
-        if rel in plain:
-            yield rel
-            continue
-        full = os.path.join(root, rel)
-        if os.path.islink(full) and not _inside(os.path.realpath(full), real_root):
-            continue
-        if os.path.isfile(full):
-            yield rel
+    found: list[str] = []
+    if listed is None:
+        # A tree walk knows from the directory entries which files are plain (no stat
+        # call); symlinks are looked at one by one.
+        for rel, plain in _walk_tree(root):
+            if plain or _kept(os.path.join(root, rel), real_root):
+                found.append(prefix + rel)
+    else:
+        found = [
+            prefix + rel
+            for rel in listed
+            if rel.lower().endswith(_SUFFIXES) and _kept(os.path.join(root, rel), real_root)
+        ]
+    found.sort()
+    return found
+
+
+def _kept(full: str, real_root: str) -> bool:
+    """A file git lists, or a symlink the walk met: a regular file (one lstat), or a
+    symlink to one inside the walked directory."""
+    try:
+        mode = os.lstat(full).st_mode
+    except OSError:
+        return False
+    if stat.S_ISREG(mode):
+        return True
+    return (
+        stat.S_ISLNK(mode) and _inside(os.path.realpath(full), real_root) and os.path.isfile(full)
+    )
 
 
 def _inside(path: str, root: str) -> bool:

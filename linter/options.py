@@ -88,6 +88,7 @@ class Projects:
             if self.forced.name == "pyproject.toml" and not has_tool_table(self.forced):
                 raise ConfigError(f"{config_path}: no [tool.job2pod] table in it")
         self._nearest: dict[str, Path | None] = {}
+        self._of_directory: dict[str, Path | None] = {}
         self._resolved: dict[Path | None, Options] = {}
 
     def run_wide(self) -> Options:
@@ -105,10 +106,25 @@ class Projects:
             absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
         )
 
+    def config_of_file(self, path: str) -> Path | None:
+        """`config_for` of a path known to be a file (walked, or checked): memoized on its
+        directory as written, so a tree of ten thousand files costs no stat and no
+        abspath a file, in the main process that every worker waits for."""
+        if self.forced is not None:
+            return self.forced
+        directory = os.path.dirname(path)
+        if directory not in self._of_directory:
+            self._of_directory[directory] = self._nearest_config(os.path.abspath(directory))
+        return self._of_directory[directory]
+
     def excluded(self, path: str) -> bool:
         """A config file is never checked (nor counted); other paths as their config's
         `exclude` and `extend-exclude` say."""
         return self.is_config(path) or self.for_path(path).excluded(path)
+
+    def excludes_file(self, path: str) -> bool:
+        """`excluded`, for a file found by walking a directory."""
+        return self.is_config(path) or self._options(self.config_of_file(path)).excluded(path)
 
     def is_config(self, path: str) -> bool:
         """A file named as config files are, or the one given with --config."""
@@ -120,7 +136,7 @@ class Projects:
         """The paths by the options that apply to them, in order of first appearance."""
         groups: dict[Path | None, list[str]] = {}
         for path in paths:
-            groups.setdefault(self.config_for(path), []).append(path)
+            groups.setdefault(self.config_of_file(path), []).append(path)
         return [(self._options(found), members) for found, members in groups.items()]
 
     def check_selectors(self) -> None:
