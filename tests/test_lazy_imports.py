@@ -106,10 +106,11 @@ def test_a_file_the_prefilter_drops_needs_no_finding_classes_and_no_openssl(
     tmp_path: Path, warm_env: dict[str, str]
 ) -> None:
     """What a pre-commit hook pays for most files: nothing past the byte search, with the
-    result cache on (its keys are blake2 digests, not hashlib's OpenSSL-backed ones)."""
+    result cache on (its keys are blake2 digests, not hashlib's OpenSSL-backed ones, and
+    its atomic writes need no tempfile)."""
     service = tmp_path / "service.yaml"
     service.write_text("apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n")
-    heavy = ("hashlib", "linter.findings", "linter.sources.text", "linter.globs")
+    heavy = ("hashlib", "tempfile", "linter.findings", "linter.sources.text", "linter.globs")
     for _ in range(2):  # the second run reads the result cache the first one wrote
         assert _imports(service, env=warm_env, watched=heavy, options=()) == "[]"
     assert (tmp_path / ".job2pod_cache").is_dir()
