@@ -23,8 +23,8 @@ from linter.context import CheckContext
 if TYPE_CHECKING:
     from linter.findings import Finding, ObjectId, Violation
     from linter.globs import Glob
+    from linter.sources.problems import SourceProblem
     from linter.sources.text import LineIndex
-    from linter.sources.yaml import SourceProblem
     from linter.suppressions import Suppression, Suppressions
 
 LANGUAGES = {".yaml": "yaml", ".yml": "yaml", ".py": "python", ".go": "go"}

@@ -15,8 +15,8 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from linter.findings import ObjectId, Span
+from linter.sources.problems import SourceProblem
 from linter.sources.text import LineIndex
-from linter.sources.yaml import SourceProblem
 
 if TYPE_CHECKING:
     import libcst as cst

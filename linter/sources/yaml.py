@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from linter.findings import ObjectId, Span
 from linter.sources import nodes
 from linter.sources.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from linter.sources.problems import SourceProblem
 from linter.sources.template import MaskedText, TemplateError, has_template, mask
 
 try:
@@ -30,15 +31,6 @@ _DOC_START = re.compile(r"^(?:%[^\r\n]*(?:\r\n|\r|\n))*---(?=[ \t\r\n]|\Z)", re.
 class Limits:
     max_depth: int = 400
     max_nodes: int = 1_000_000
-
-
-@dataclass(frozen=True)
-class SourceProblem:
-    """Why a document (or the file) could not be read: the kind names a JP0xx rule."""
-
-    kind: str
-    span: Span
-    detail: str
 
 
 @dataclass
