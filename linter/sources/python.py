@@ -1,8 +1,9 @@
 """Python text to a located LibCST tree; the code is parsed, never imported or run.
 
-`ast` decides whether the file parses (its messages are the interpreter's own); LibCST is
-imported only when a rule asks for the tree, so runs that never look at Python code never
-pay for it. Spans are str offsets into the text as read, CRLF included, like YAML spans.
+`ast` decides whether the file parses (its messages are the interpreter's own) and, through
+the rules' gate (linter.kube.python_gate), whether they read it at all; LibCST is imported
+only when a rule asks for the tree, so files that concern no Kubernetes client never pay
+for it. Spans are str offsets into the text as read, CRLF included, like YAML spans.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ _T = TypeVar("_T")
 class PythonSource:
     text: str
     problems: list[SourceProblem] = field(default_factory=list)
+    # The `ast` tree that decided the file parses (None when it does not): what the rules'
+    # gate reads before anything asks for the LibCST tree.
+    syntax: ast.Module | None = None
     # Analyses several rules share (the client index), computed once per file.
     analyses: dict[str, object] = field(default_factory=dict)
     # The file as findings name it, and what the migration plan knows of the names it
@@ -215,7 +219,7 @@ def parse(text: str) -> PythonSource:
         with warnings.catch_warnings():
             # Invalid escape sequences and the like are the linted code's business.
             warnings.simplefilter("ignore")
-            ast.parse(text)
+            source.syntax = ast.parse(text)
     except SyntaxError as exc:
         source.problems.append(
             SourceProblem("python-syntax", _span(text, exc.lineno, exc.offset), exc.msg)
