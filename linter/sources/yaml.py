@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ruamel.yaml.resolver import BaseResolver
+
 from linter.findings import ObjectId, Span
 from linter.sources import nodes
 from linter.sources.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -19,9 +21,33 @@ from linter.sources.problems import SourceProblem
 from linter.sources.template import MaskedText, TemplateError, has_template, mask
 
 try:
-    from ruamel.yaml.cyaml import CBaseLoader as _Loader
+    from ruamel.yaml.cyaml import CBaseLoader as _Composer
 except ImportError:  # pragma: no cover - platforms without ruamel.yaml.clib
-    from ruamel.yaml.loader import BaseLoader as _Loader  # type: ignore[assignment]
+    from ruamel.yaml.loader import BaseLoader as _Composer  # type: ignore[assignment]
+
+# The tag BaseResolver gives a node of each kind that has none of its own.
+_DEFAULT_TAG = {
+    ScalarNode: BaseResolver.DEFAULT_SCALAR_TAG,
+    SequenceNode: BaseResolver.DEFAULT_SEQUENCE_TAG,
+    MappingNode: BaseResolver.DEFAULT_MAPPING_TAG,
+}
+
+
+class _Loader(_Composer):
+    """The composer with a resolver that does nothing: job2pod never reads a node's tag
+    (a scalar is its text and style), and BaseResolver, which knows no implicit or path
+    resolvers, would give every untagged node its kind's default tag anyway, after a
+    Python call or three per node."""
+
+    def resolve(self, kind: type[Node], value: object, implicit: object) -> object:
+        return _DEFAULT_TAG[kind]
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|\Z)")
 _DOC_START = re.compile(r"^(?:%[^\r\n]*(?:\r\n|\r|\n))*---(?=[ \t\r\n]|\Z)", re.M)
