@@ -67,13 +67,6 @@ def _findings(paths: list[Path], ruleset: RuleSet) -> list[tuple[object, ...]]:
     ]
 
 
-def _compare_with_the_gate_open(paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
-    rules = [r for r in builtin_rules() if r.enabled or r.migrate]
-    gated = _findings(paths, RuleSet(rules))
-    monkeypatch.setattr(python_gate, "opens", lambda tree: True)
-    assert _findings(paths, RuleSet(rules)) == gated
-
-
 def _closes_on(path: Path) -> bool:
     try:
         return not python_gate.opens(ast.parse(path.read_bytes()))
@@ -81,13 +74,21 @@ def _closes_on(path: Path) -> bool:
         return False
 
 
+def _compare_with_the_gate_open(paths: list[Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    # Only a file the gate closes on takes another path than with the gate open.
+    closed = [p for p in paths if _closes_on(p)]
+    rules = [r for r in builtin_rules() if r.enabled or r.migrate]
+    gated = _findings(closed, RuleSet(rules))
+    monkeypatch.setattr(python_gate, "opens", lambda tree: True)
+    assert _findings(closed, RuleSet(rules)) == gated
+
+
 def test_the_gate_changes_no_finding_of_the_python_fixtures(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     files = _python_files()
-    closed = [p for p in files if _closes_on(p)]
     # Some fixtures hold Job-like names in client-less files: the gate must close on them.
-    assert len(closed) >= 10
+    assert sum(map(_closes_on, files)) >= 10
     _compare_with_the_gate_open(files, monkeypatch)
 
 
