@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from linter.catalog import Rule
 from linter.context import CheckContext
+from linter.prefilter import present
 
 # Most files of a repository stop at the prefilter: what only a file that passes it needs
 # (decoding, line index, finding classes) is imported where it is used.
@@ -139,9 +140,10 @@ def check_bytes(
 
 def triggered(data: bytes, rules: Sequence[Rule]) -> list[Rule]:
     """The rules whose trigger tokens `data` holds; each distinct token is searched once
-    (the Job rules share theirs)."""
-    present = {t for t in {t for r in rules for t in r.triggers} if t in data}
-    return [r for r in rules if not r.triggers or not present.isdisjoint(r.triggers)]
+    at most (the Job rules share theirs), and not at all where a part it shares with other
+    tokens is absent (linter.prefilter)."""
+    found = present(data, {t for r in rules for t in r.triggers})
+    return [r for r in rules if not r.triggers or not found.isdisjoint(r.triggers)]
 
 
 def _kinds_wanted(data: bytes, triggered: Sequence[Rule]) -> bool:
