@@ -21,7 +21,7 @@ from linter.sources.text import LineIndex
 
 if TYPE_CHECKING:
     import libcst as cst
-    from libcst.metadata import CodeRange, MetadataWrapper, Scope
+    from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, Scope
 
     from linter.kube.clients import ImportedClient
 
@@ -96,9 +96,13 @@ class PythonSource:
 
     def span(self, node: cst.CSTNode) -> Span:
         where = self._positions[node]
-        start = self._lines.line_start(where.start.line) + where.start.column
-        end = self._lines.line_start(where.end.line) + where.end.column
-        return Span(start, end)
+        return Span(self._offset(where.start), self._offset(where.end))
+
+    def _offset(self, where: CodePosition) -> int:
+        if where.line > self._lines.line_count():
+            # LibCST ends a file that has no final newline on the line after its last.
+            return len(self.text)
+        return self._lines.line_start(where.line) + where.column
 
     def code(self, node: cst.CSTNode) -> str:
         span = self.span(node)
