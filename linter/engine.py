@@ -17,14 +17,16 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from linter.catalog import Rule
 from linter.context import CheckContext
+from linter.prefilter import present
 
 # Most files of a repository stop at the prefilter: what only a file that passes it needs
 # (decoding, line index, finding classes) is imported where it is used.
 if TYPE_CHECKING:
     from linter.findings import Finding, ObjectId, Violation
     from linter.globs import Glob
+    from linter.sources.problems import SourceProblem
+    from linter.sources.python import PythonSource
     from linter.sources.text import LineIndex
-    from linter.sources.yaml import SourceProblem
     from linter.suppressions import Suppression, Suppressions
 
 LANGUAGES = {".yaml": "yaml", ".yml": "yaml", ".py": "python", ".go": "go"}
@@ -54,7 +56,8 @@ class RuleSet:
     rules: Sequence[Rule]
     context: CheckContext = field(default_factory=CheckContext)
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
-    # Off only to prove the prefilter changes no result (tests, benchmarks).
+    # Off only to prove the prefilters change no result (tests, benchmarks): the trigger
+    # tokens and kinds in front of every parse, and the Python rules' gate on `ast`.
     prefilter: bool = True
     # Every rule job2pod knows (built-in and custom), to tell an unknown rule named in a
     # suppression from one that is merely not selected.
@@ -137,9 +140,10 @@ def check_bytes(
 
 def triggered(data: bytes, rules: Sequence[Rule]) -> list[Rule]:
     """The rules whose trigger tokens `data` holds; each distinct token is searched once
-    (the Job rules share theirs)."""
-    present = {t for t in {t for r in rules for t in r.triggers} if t in data}
-    return [r for r in rules if not r.triggers or not present.isdisjoint(r.triggers)]
+    at most (the Job rules share theirs), and not at all where a part it shares with other
+    tokens is absent (linter.prefilter)."""
+    found = present(data, {t for r in rules for t in r.triggers})
+    return [r for r in rules if not r.triggers or not found.isdisjoint(r.triggers)]
 
 
 def _kinds_wanted(data: bytes, triggered: Sequence[Rule]) -> bool:
@@ -228,6 +232,8 @@ def _violations(
         if tree is not None:
             module.planned = True
             module.imported_clients = tree.imported_clients(path)
+        elif ruleset.prefilter and rules and not _python_gate_opens(module):
+            return  # no Python rule can find anything here: LibCST is never imported
         for rule in rules:
             check = check_function(rule.check_module(), language)
             for violation in check(module, rule.params(), ruleset.context):
@@ -252,6 +258,12 @@ def _violations(
             for violation in rule.check_module().check(obj, rule.params(), ruleset.context):
                 identity = identity or obj.identity
                 yield rule, identity, violation, annotations
+
+
+def _python_gate_opens(module: PythonSource) -> bool:
+    from linter.kube import python_gate
+
+    return module.syntax is None or python_gate.opens(module.syntax)
 
 
 def _go_violations(path: str, text: str, rules: list[Rule], ruleset: RuleSet) -> Iterator[_Hit]:

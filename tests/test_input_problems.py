@@ -141,3 +141,16 @@ def test_cli_reports_input_problems_and_keeps_going(tmp_path: Path) -> None:
     assert codes["input-latin1.yaml"] == {"JP003"}
     assert "JP401" in codes["good-utf16.yaml"]
     assert "JP401" in codes["stop.yaml"]
+
+
+def test_python_files_without_a_final_newline_get_the_same_findings() -> None:
+    """LibCST ends such a file on the line after its last (a kopf Job handler's span
+    reached past the line index: an internal error)."""
+    rules = RuleSet(select_rules(load_catalog(), migrate=True))
+    for path in sorted([*FIXTURES.glob("JP506/*.py"), *FIXTURES.glob("JP507/*.py")]):
+        data = path.read_bytes()
+        with_newline = check_bytes(path.name, data, rules).findings
+        without = check_bytes(path.name, data.rstrip(b"\r\n"), rules).findings
+        assert [(f.rule_id, f.start, f.message) for f in without] == [
+            (f.rule_id, f.start, f.message) for f in with_newline
+        ], path

@@ -117,3 +117,11 @@ def test_a_file_the_prefilter_drops_needs_no_finding_classes_and_no_openssl(
     job = FIXTURES / "JP202" / "bad.yaml"
     loaded = _imports(job, env=warm_env, watched=heavy)
     assert "'linter.findings'" in loaded and "'hashlib'" in loaded  # fingerprints
+
+
+@pytest.mark.parametrize("module", ["linter.sources.python", "linter.sources.go"])
+def test_python_and_go_sources_do_not_import_the_yaml_parser(module: str) -> None:
+    probe = f"import sys, {module}; print(sorted(m for m in sys.modules if 'ruamel' in m))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -17,16 +17,13 @@ from typing import TYPE_CHECKING
 
 import libcst as cst
 
+from linter.kube.python_gate import CLIENT_LIBRARIES, KUBERNETES_LIBRARIES, OTHER_LIBRARIES
 from linter.sources.python import PythonSource, dotted_name
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-# The official client and its asyncio port share the same module layout and names.
-CLIENT_LIBRARIES = ("kubernetes", "kubernetes_asyncio")
-# Found and reported, never rewritten: their APIs do not map one to one.
-OTHER_LIBRARIES = ("lightkube", "kr8s")
-KUBERNETES_LIBRARIES = frozenset({*CLIENT_LIBRARIES, *OTHER_LIBRARIES, "kopf"})
+__all__ = ["CLIENT_LIBRARIES", "KUBERNETES_LIBRARIES", "OTHER_LIBRARIES"]
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property", "functools.cached_property"})
 _FIXPOINT_PASSES = 6
 

@@ -11,6 +11,7 @@ import libcst as cst
 
 from linter.findings import Edit
 from linter.kube import batch_api, clients, code_jobs, kopf
+from linter.kube.python_gate import JOB_STATUS_MODELS
 from linter.sources.python import PythonSource, dotted_name, walk
 
 _N = TypeVar("_N", bound=cst.CSTNode)
@@ -36,7 +37,6 @@ STATUS_FIELDS = frozenset(
     {"succeeded", "failed", "active", "ready", "completion_time", "completionTime"}
 )
 CONDITION_TYPES = frozenset({"Complete", "Failed", "SuccessCriteriaMet", "FailureTarget"})
-_JOB_STATUS_MODELS = frozenset({"V1Job", "V1JobStatus", "V1JobCondition"})
 
 
 def handles_pods(source: PythonSource) -> bool:
@@ -69,7 +69,7 @@ def handles_jobs(source: PythonSource) -> bool:
     return bool(
         batch_api.job_uses(source)
         or code_jobs.code_jobs(source)
-        or any(p.rsplit(".", 1)[-1] in _JOB_STATUS_MODELS for p in source.imports.values())
+        or any(p.rsplit(".", 1)[-1] in JOB_STATUS_MODELS for p in source.imports.values())
         or _mentions_job_model(source)
         or any(True for _ in kopf.job_handlers(source))
     )
@@ -78,7 +78,7 @@ def handles_jobs(source: PythonSource) -> bool:
 def _mentions_job_model(source: PythonSource) -> bool:
     assert source.module is not None
     for node in walk(source.module):
-        if isinstance(node, cst.Attribute) and node.attr.value in _JOB_STATUS_MODELS:
+        if isinstance(node, cst.Attribute) and node.attr.value in JOB_STATUS_MODELS:
             found = clients.symbol(source, node)
             if found is not None:
                 return True

@@ -21,7 +21,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from linter.findings import ObjectId, Span
-from linter.sources.yaml import SourceProblem
+from linter.sources.problems import SourceProblem
 
 if TYPE_CHECKING:
     from tree_sitter import Node, Parser, Tree

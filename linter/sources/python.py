@@ -1,8 +1,9 @@
 """Python text to a located LibCST tree; the code is parsed, never imported or run.
 
-`ast` decides whether the file parses (its messages are the interpreter's own); LibCST is
-imported only when a rule asks for the tree, so runs that never look at Python code never
-pay for it. Spans are str offsets into the text as read, CRLF included, like YAML spans.
+`ast` decides whether the file parses (its messages are the interpreter's own) and, through
+the rules' gate (linter.kube.python_gate), whether they read it at all; LibCST is imported
+only when a rule asks for the tree, so files that concern no Kubernetes client never pay
+for it. Spans are str offsets into the text as read, CRLF included, like YAML spans.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from functools import cached_property
 from typing import TYPE_CHECKING, TypeVar, cast
 
 from linter.findings import ObjectId, Span
+from linter.sources.problems import SourceProblem
 from linter.sources.text import LineIndex
-from linter.sources.yaml import SourceProblem
 
 if TYPE_CHECKING:
     import libcst as cst
-    from libcst.metadata import CodeRange, MetadataWrapper, Scope
+    from libcst.metadata import CodePosition, CodeRange, MetadataWrapper, Scope
 
     from linter.kube.clients import ImportedClient
 
@@ -31,6 +32,9 @@ _T = TypeVar("_T")
 class PythonSource:
     text: str
     problems: list[SourceProblem] = field(default_factory=list)
+    # The `ast` tree that decided the file parses (None when it does not): what the rules'
+    # gate reads before anything asks for the LibCST tree.
+    syntax: ast.Module | None = None
     # Analyses several rules share (the client index), computed once per file.
     analyses: dict[str, object] = field(default_factory=dict)
     # The file as findings name it, and what the migration plan knows of the names it
@@ -92,9 +96,13 @@ class PythonSource:
 
     def span(self, node: cst.CSTNode) -> Span:
         where = self._positions[node]
-        start = self._lines.line_start(where.start.line) + where.start.column
-        end = self._lines.line_start(where.end.line) + where.end.column
-        return Span(start, end)
+        return Span(self._offset(where.start), self._offset(where.end))
+
+    def _offset(self, where: CodePosition) -> int:
+        if where.line > self._lines.line_count():
+            # LibCST ends a file that has no final newline on the line after its last.
+            return len(self.text)
+        return self._lines.line_start(where.line) + where.column
 
     def code(self, node: cst.CSTNode) -> str:
         span = self.span(node)
@@ -215,7 +223,7 @@ def parse(text: str) -> PythonSource:
         with warnings.catch_warnings():
             # Invalid escape sequences and the like are the linted code's business.
             warnings.simplefilter("ignore")
-            ast.parse(text)
+            source.syntax = ast.parse(text)
     except SyntaxError as exc:
         source.problems.append(
             SourceProblem("python-syntax", _span(text, exc.lineno, exc.offset), exc.msg)

@@ -12,15 +12,42 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ruamel.yaml.resolver import BaseResolver
+
 from linter.findings import ObjectId, Span
 from linter.sources import nodes
 from linter.sources.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from linter.sources.problems import SourceProblem
 from linter.sources.template import MaskedText, TemplateError, has_template, mask
 
 try:
-    from ruamel.yaml.cyaml import CBaseLoader as _Loader
+    from ruamel.yaml.cyaml import CBaseLoader as _Composer
 except ImportError:  # pragma: no cover - platforms without ruamel.yaml.clib
-    from ruamel.yaml.loader import BaseLoader as _Loader  # type: ignore[assignment]
+    from ruamel.yaml.loader import BaseLoader as _Composer  # type: ignore[assignment]
+
+# The tag BaseResolver gives a node of each kind that has none of its own.
+_DEFAULT_TAG = {
+    ScalarNode: BaseResolver.DEFAULT_SCALAR_TAG,
+    SequenceNode: BaseResolver.DEFAULT_SEQUENCE_TAG,
+    MappingNode: BaseResolver.DEFAULT_MAPPING_TAG,
+}
+
+
+class _Loader(_Composer):
+    """The composer with a resolver that does nothing: job2pod never reads a node's tag
+    (a scalar is its text and style), and BaseResolver, which knows no implicit or path
+    resolvers, would give every untagged node its kind's default tag anyway, after a
+    Python call or three per node."""
+
+    def resolve(self, kind: type[Node], value: object, implicit: object) -> object:
+        return _DEFAULT_TAG[kind]
+
+    def descend_resolver(self, current_node: object, current_index: object) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n|\Z)")
 _DOC_START = re.compile(r"^(?:%[^\r\n]*(?:\r\n|\r|\n))*---(?=[ \t\r\n]|\Z)", re.M)
@@ -30,15 +57,6 @@ _DOC_START = re.compile(r"^(?:%[^\r\n]*(?:\r\n|\r|\n))*---(?=[ \t\r\n]|\Z)", re.
 class Limits:
     max_depth: int = 400
     max_nodes: int = 1_000_000
-
-
-@dataclass(frozen=True)
-class SourceProblem:
-    """Why a document (or the file) could not be read: the kind names a JP0xx rule."""
-
-    kind: str
-    span: Span
-    detail: str
 
 
 @dataclass
@@ -314,23 +332,36 @@ def _children(node: Node) -> list[Node]:
     return []
 
 
+# A text's brackets, picked out of its UTF-8 bytes by C: an opener becomes 1, a closer 0
+# (no other byte is a bracket, multi-byte characters being all above 0x7f).
+_BRACKETS = bytes.maketrans(b"[{]}", b"\x01\x01\x00\x00")
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[{]}")))
+# After a line break of `str.splitlines()`, what `str.lstrip(" \t-")` strips off the line.
+_INDENT = re.compile(r"[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]([ \t-]*)")
+
+
 def _nesting_bound(text: str, limit: int) -> int:
     """An upper bound of the nesting depth, exact enough to keep the C composer's
     recursion (which crashes the interpreter past a few thousand levels) away from hostile
-    input. Cheap for ordinary files: two counts and one regex."""
+    input. Cheap for ordinary files: two counts and one regex; for the others one pass of
+    C over the text and a loop over its brackets only."""
     brackets = text.count("[") + text.count("{")
     half = limit // 2
     block = re.search(rf"^[ \t-]{{{half},}}", text, re.M)
     if brackets < half and block is None:
         return brackets
+    return _flow_depth(text) + max(map(len, _INDENT.findall("\n" + text)))
+
+
+def _flow_depth(text: str) -> int:
+    """The deepest nesting of `[`/`{`, quoted or not; a closer with nothing open is
+    ignored. The loop runs over the brackets alone (a tenth of a big JSON file, say)."""
     depth = flow = 0
-    for ch in text:
-        if ch in "[{":
+    for opens in text.encode("utf-8", "surrogatepass").translate(_BRACKETS, _NOT_BRACKETS):
+        if opens:
             flow += 1
-            depth = max(depth, flow)
-        elif ch in "]}" and flow:
+            if flow > depth:
+                depth = flow
+        elif flow:
             flow -= 1
-    block_depth = max(
-        (len(line) - len(line.lstrip(" \t-")) for line in text.splitlines()), default=0
-    )
-    return depth + block_depth
+    return depth
