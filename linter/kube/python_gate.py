@@ -12,6 +12,7 @@ inside a migration plan is not gated (the plan's tree may lend it clients and re
 from __future__ import annotations
 
 import ast
+import warnings
 
 # The official client and its asyncio port share the same module layout and names.
 CLIENT_LIBRARIES = ("kubernetes", "kubernetes_asyncio")
@@ -20,6 +21,18 @@ OTHER_LIBRARIES = ("lightkube", "kr8s")
 KUBERNETES_LIBRARIES = frozenset({*CLIENT_LIBRARIES, *OTHER_LIBRARIES, "kopf"})
 # Importing one of these by name says a file handles Jobs, whatever the module (JP507).
 JOB_STATUS_MODELS = frozenset({"V1Job", "V1JobStatus", "V1JobCondition"})
+
+
+def closes_on(text: str) -> bool:
+    """Whether `text` parses and no Python rule can find anything in it (a file that does
+    not parse is the parse's to report)."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the linted code's invalid escapes and such
+            tree = ast.parse(text)
+    except (SyntaxError, RecursionError, MemoryError, ValueError):
+        return False
+    return not opens(tree)
 
 
 def opens(tree: ast.Module) -> bool:

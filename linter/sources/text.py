@@ -6,8 +6,12 @@ import bisect
 import codecs
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from linter.findings import Position
+# Decoding is what every file past the prefilter needs; the finding classes only a file
+# with something to report.
+if TYPE_CHECKING:
+    from linter.findings import Position
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -61,6 +65,8 @@ class LineIndex:
         self._starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
 
     def position(self, offset: int) -> Position:
+        from linter.findings import Position
+
         line = bisect.bisect_right(self._starts, offset) - 1
         return Position(line + 1, offset - self._starts[line] + 1)
 
