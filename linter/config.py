@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import json
+import os
 import re
 import sys
 from collections.abc import Sequence
@@ -107,12 +108,16 @@ def find(start: Path) -> Path | None:
     return None
 
 
-def in_directory(directory: Path) -> Path | None:
-    """The config file of `directory` itself, if it has one."""
+def in_directory(directory: str | Path) -> Path | None:
+    """The config file of `directory` itself, if it has one. (Strings until one is found:
+    a run over a big tree asks this of each of its thousands of directories before any
+    worker starts, and pathlib tripled the cost.)"""
     for name in CONFIG_FILES:
-        candidate = directory / name
-        if candidate.is_file() and (name != "pyproject.toml" or has_tool_table(candidate)):
-            return candidate
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate) and (
+            name != "pyproject.toml" or has_tool_table(Path(candidate))
+        ):
+            return Path(candidate)
     return None
 
 

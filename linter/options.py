@@ -150,7 +150,7 @@ class Projects:
     def _nearest_config(self, directory: str) -> Path | None:
         if directory in self._nearest:
             return self._nearest[directory]
-        found = in_directory(Path(directory))
+        found = in_directory(directory)
         if found is None:
             parent = os.path.dirname(directory)
             found = None if parent == directory else self._nearest_config(parent)

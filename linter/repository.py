@@ -37,11 +37,13 @@ def relative_path(path: str, root: str | None = None) -> str:
 
 
 class RepositoryPaths:
-    """relative_path for the many findings of a report, each directory's root looked up
-    once."""
+    """relative_path for the many findings of a report: each directory's root and its
+    path from there looked up once (realpath stats every part of a path; per finding it
+    was most of a warm run's JSON output)."""
 
     def __init__(self) -> None:
         self._roots: dict[str, str] = {}
+        self._relative: dict[str, str] = {}
 
     def root(self, path: str) -> str:
         directory = os.path.dirname(os.path.abspath(path))
@@ -51,4 +53,10 @@ class RepositoryPaths:
         return found
 
     def relative(self, path: str) -> str:
-        return relative_path(path, self.root(path))
+        directory, name = os.path.split(path)
+        prefix = self._relative.get(directory)
+        if prefix is None:
+            # The directory's path, through a name that stands for it ("x" for "x/x.yaml").
+            inside = relative_path(os.path.join(directory, "x"), self.root(path))
+            prefix = self._relative[directory] = inside[:-1]
+        return prefix + name
