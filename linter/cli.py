@@ -15,7 +15,6 @@ import click
 
 from linter import __version__
 from linter.catalog import CatalogError, Rule, Selection
-from linter.levels import Severity
 
 if TYPE_CHECKING:
     from linter.cache import ResultCache
@@ -109,10 +108,9 @@ def _isatty(stream: object) -> bool:
 
 
 def _fails(findings: Sequence[Finding], fail_on: str) -> bool:
-    if fail_on == "never":
-        return False
-    threshold = Severity(fail_on).rank
-    return any(f.severity.rank >= threshold for f in findings)
+    from linter.reporters import tally
+
+    return tally(findings).fails(fail_on)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -427,7 +425,7 @@ def check(
             out.writelines(pieces)
     else:
         sys.stdout.writelines(pieces)
-    sys.exit(EXIT_FINDINGS if tally(report).fails(fail_on) else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if tally(report.findings).fails(fail_on) else EXIT_CLEAN)
 
 
 def _findings_of(checking: Iterator[Checked]) -> Iterator[Finding]:

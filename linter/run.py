@@ -160,7 +160,7 @@ def check_each(
         for path in paths[position:]:
             yield _ready(path, waiting, hits)
     finally:
-        meter.close()
+        meter.erase()
         if cache is not None:
             cache.save()
 
@@ -197,14 +197,11 @@ class _Progress:
             sys.stderr.flush()
 
     def erase(self) -> None:
-        """Off the line before a finding is printed there; the next update redraws it."""
-        if self.shown and self.last:
-            sys.stderr.write("\r\x1b[K")
-            sys.stderr.flush()
-
-    def close(self) -> None:
+        """Off the line at the end, and before a finding is printed there (the next
+        hundred files draw it again)."""
         if self.last:
             sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
 
 
 def _map(paths: Sequence[str], jobs: int, meter: _Progress) -> Iterator[_Result]:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import libcst as cst
 
 from linter.findings import Edit, Span
+from linter.kube.python_gate import CLIENT_LIBRARIES
 from linter.sources.python import PythonSource, dotted_name, walk
 
 _INDENT = re.compile(r"[ \t]*")
@@ -293,7 +294,7 @@ def _find_aliases(
     for statement in statements:
         if isinstance(statement.names, cst.ImportStar) or statement.relative:
             continue
-        if _import_module(statement).split(".")[0] not in ("kubernetes", "kubernetes_asyncio"):
+        if _import_module(statement).split(".")[0] not in CLIENT_LIBRARIES:
             continue
         for alias in statement.names:
             if isinstance(alias.name, cst.Name) and alias.name.value == imported:

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from linter.kube import clients
 from linter.sources.python import PythonSource
 
-KUBERNETES_ROOTS = frozenset({*clients.CLIENT_LIBRARIES, *clients.OTHER_LIBRARIES, "kopf"})
 _ROUNDS = 4
 
 
@@ -175,7 +174,7 @@ def _imports(
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                kubernetes |= alias.name.split(".")[0] in KUBERNETES_ROOTS
+                kubernetes |= alias.name.split(".")[0] in clients.KUBERNETES_LIBRARIES
                 target = _find(alias.name, modules)
                 if target is not None and alias.asname is not None:
                     found.append(ImportedName(alias.asname, target, None))
@@ -186,7 +185,7 @@ def _imports(
                 if node.level > 1:
                     anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join([*anchor, *([base] if base else [])])
-            kubernetes |= base.split(".")[0] in KUBERNETES_ROOTS
+            kubernetes |= base.split(".")[0] in clients.KUBERNETES_LIBRARIES
             for alias in node.names:
                 local = alias.asname or alias.name
                 submodule = _find(f"{base}.{alias.name}" if base else alias.name, modules)

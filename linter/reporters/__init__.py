@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import json
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, NamedTuple
@@ -14,6 +15,9 @@ if TYPE_CHECKING:
     from linter.findings import Finding
 
 FORMATS = ("text", "json", "sarif", "github")
+# One line of JSON through the standard library's C encoder (it is used only without
+# `indent`): the JSON and SARIF reporters write a finding a line with it.
+encode_line = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
 class Tally:
@@ -46,12 +50,12 @@ class Tally:
         return any(s.rank >= threshold for s, n in self.by_severity.items() if n)
 
 
-def tally(report: Report) -> Tally:
-    """The counts of a report's findings: those a streamed report made while it was
-    written, or, for a list, counted now."""
-    if isinstance(report.findings, Tally):
-        return report.findings
-    counted = Tally(report.findings)
+def tally(findings: Iterable[Finding]) -> Tally:
+    """The counts of findings: those a streamed report made while it was written, or,
+    for a list, counted now."""
+    if isinstance(findings, Tally):
+        return findings
+    counted = Tally(findings)
     for _ in counted:
         pass
     return counted

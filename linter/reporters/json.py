@@ -6,15 +6,12 @@ JSON text, and the findings need no model classes on the run path."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
 from linter.findings import Finding
-from linter.reporters import Report
+from linter.reporters import Report, encode_line
 from linter.repository import RepositoryPaths
-
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
 def finding_data(f: Finding, paths: RepositoryPaths) -> dict[str, Any]:
@@ -48,6 +45,6 @@ def render_lines(report: Report) -> Iterator[str]:
     paths = RepositoryPaths()
     opening = "["
     for f in report.findings:
-        yield f"{opening}\n  {_encode(finding_data(f, paths))}"
+        yield f"{opening}\n  {encode_line(finding_data(f, paths))}"
         opening = ","
     yield "[]\n" if opening == "[" else "\n]\n"

@@ -3,7 +3,6 @@ repository root (%SRCROOT%), stable fingerprints."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,13 +12,12 @@ from linter import __url__, __version__, ruledocs
 from linter.catalog import Rule
 from linter.findings import Finding
 from linter.levels import Severity
-from linter.reporters import Report
+from linter.reporters import Report, encode_line
 from linter.repository import RepositoryPaths, root_of
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 _SRCROOT = "%SRCROOT%"
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
 def _rule(rule: Rule) -> dict[str, Any]:
@@ -119,10 +117,10 @@ def render_lines(report: Report) -> Iterator[str]:
         "originalUriBaseIds": {_SRCROOT: {"uri": _directory_uri(srcroot)}},
         "columnKind": "unicodeCodePoints",
     }
-    members = ", ".join(f"{_encode(k)}: {_encode(v)}" for k, v in run.items())
-    yield f'{{"$schema": {_encode(SCHEMA_URI)}, "version": "2.1.0", "runs": [{{{members}, "results": ['
+    members = ", ".join(f"{encode_line(k)}: {encode_line(v)}" for k, v in run.items())
+    yield f'{{"$schema": {encode_line(SCHEMA_URI)}, "version": "2.1.0", "runs": [{{{members}, "results": ['
     separator = "\n  "
     for f in report.findings:
-        yield f"{separator}{_encode(_result(f, index, paths, srcroot))}"
+        yield f"{separator}{encode_line(_result(f, index, paths, srcroot))}"
         separator = ",\n  "
     yield "]}]}\n"

@@ -35,7 +35,7 @@ def counted(count: int, noun: str) -> str:
 
 def summary(report: Report) -> str:
     files = counted(report.files_checked, "file")
-    counts = tally(report)
+    counts = tally(report.findings)
     if not counts.total:
         return f"All checks passed ({files} checked)."
     parts = [
