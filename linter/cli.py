@@ -545,7 +545,7 @@ def _inputs(paths: Sequence[str], projects: Projects, force_exclude: bool = Fals
         raise UsageProblem(f"no such file or directory: {missing}")
     if force_exclude:
         inputs = [p for p in inputs if not projects.excluded(p)]
-    found = discover(inputs, exclude=projects.excludes_file)
+    found = discover(inputs, exclude=projects.excludes_file, on_listing=projects.listed)
     return [p for p in found if not projects.is_config(p)]
 
 

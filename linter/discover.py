@@ -16,20 +16,28 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence, Set
 
 from linter.engine import LANGUAGES
 
 _SUFFIXES = tuple(LANGUAGES)
 
 
-def discover(paths: Sequence[str], exclude: Callable[[str], bool] | None = None) -> list[str]:
-    """Files to check; `exclude` drops walked files (never ones named explicitly)."""
+OnListing = Callable[[str, Set[str]], None]
+
+
+def discover(
+    paths: Sequence[str],
+    exclude: Callable[[str], bool] | None = None,
+    on_listing: OnListing | None = None,
+) -> list[str]:
+    """Files to check; `exclude` drops walked files (never ones named explicitly).
+    `on_listing(directory, names)` is told the names in each directory a tree walk lists."""
     cwd = os.path.realpath(os.getcwd())
     found: list[str] = []
     for raw in paths:
         if os.path.isdir(raw):
-            walked = _walk(raw, display_path(raw, cwd))
+            walked = _walk(raw, display_path(raw, cwd), on_listing)
             found.extend(p for p in walked if not (exclude and exclude(p)))
         else:
             found.append(display_path(raw, cwd))
@@ -47,7 +55,7 @@ def display_path(path: str, cwd: str | None = None) -> str:
     return path.replace(os.sep, "/")
 
 
-def _walk(root: str, base: str) -> list[str]:
+def _walk(root: str, base: str, on_listing: OnListing | None = None) -> list[str]:
     """Files below `root` with a known suffix, as `base` joined with their path in it,
     sorted. Built as the one list the run keeps (142,000 paths of a big tree are tens
     of MiB, and every worker process inherits them)."""
@@ -62,7 +70,7 @@ def _walk(root: str, base: str) -> list[str]:
     if listed is None:
         # A tree walk knows from the directory entries which files are plain (no stat
         # call); symlinks are looked at one by one.
-        for rel, plain in _walk_tree(root):
+        for rel, plain in _walk_tree(root, on_listing):
             if plain or _kept(os.path.join(root, rel), real_root):
                 found.append(prefix + rel)
     else:
@@ -122,15 +130,18 @@ def _ignored_by_git(root: str) -> bool:
     return done.returncode == 0
 
 
-def _walk_tree(root: str) -> Iterator[tuple[str, bool]]:
+def _walk_tree(root: str, on_listing: OnListing | None = None) -> Iterator[tuple[str, bool]]:
     """(path, is a plain file) below `root` for the known suffixes."""
     stack = [""]
     while stack:
         rel_dir = stack.pop()
+        directory = os.path.join(root, rel_dir) if rel_dir else root
         try:
-            entries = list(os.scandir(os.path.join(root, rel_dir) if rel_dir else root))
+            entries = list(os.scandir(directory))
         except OSError:
             continue
+        if on_listing is not None:
+            on_listing(directory, {entry.name for entry in entries})
         for entry in entries:
             rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
             if entry.is_dir(follow_symlinks=False):

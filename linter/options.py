@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +38,9 @@ from linter.engine import RuleSet
 
 if TYPE_CHECKING:
     from linter.globs import Glob
+
+# A path that ends in a config file's name (paths are written with "/", or as given).
+_CONFIG_ENDINGS = tuple({sep + name for sep in ("/", os.sep) for name in CONFIG_FILES})
 
 # The rule params a config's rename map replaces.
 _RENAME_PARAMS = ("renames",)
@@ -89,6 +92,8 @@ class Projects:
                 raise ConfigError(f"{config_path}: no [tool.job2pod] table in it")
         self._nearest: dict[str, Path | None] = {}
         self._of_directory: dict[str, Path | None] = {}
+        # Directories known, from a walk's listing, to hold no config file.
+        self._without_config: set[str] = set()
         self._resolved: dict[Path | None, Options] = {}
 
     def run_wide(self) -> Options:
@@ -124,13 +129,23 @@ class Projects:
 
     def excludes_file(self, path: str) -> bool:
         """`excluded`, for a file found by walking a directory."""
-        return self.is_config(path) or self._options(self.config_of_file(path)).excluded(path)
+        if self.is_config(path):
+            return True
+        options = self._options(self.config_of_file(path))
+        return bool(options.exclude) and options.excluded(path)
 
     def is_config(self, path: str) -> bool:
         """A file named as config files are, or the one given with --config."""
-        if os.path.basename(path) in CONFIG_FILES:
+        if path.endswith(_CONFIG_ENDINGS) or path in CONFIG_FILES:
             return True
         return self.forced is not None and os.path.realpath(path) == os.path.realpath(self.forced)
+
+    def listed(self, directory: str, names: Set[str]) -> None:
+        """The names in `directory`, as a walk listed them: when none is a config file's,
+        its config is its parent's, known without a stat (three of them a directory, in
+        the main process, before any worker starts)."""
+        if names.isdisjoint(CONFIG_FILES):
+            self._without_config.add(os.path.abspath(directory))
 
     def grouped(self, paths: Iterable[str]) -> list[tuple[Options, list[str]]]:
         """The paths by the options that apply to them, in order of first appearance."""
@@ -150,7 +165,7 @@ class Projects:
     def _nearest_config(self, directory: str) -> Path | None:
         if directory in self._nearest:
             return self._nearest[directory]
-        found = in_directory(directory)
+        found = None if directory in self._without_config else in_directory(directory)
         if found is None:
             parent = os.path.dirname(directory)
             found = None if parent == directory else self._nearest_config(parent)

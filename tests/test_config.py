@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import jsonschema
@@ -286,6 +287,26 @@ def test_each_file_has_its_nearest_config_whatever_the_order(teams: Path) -> Non
     assert _paths("deploy/role.yaml", "team-a/role.yaml") == ["team-a/role.yaml"]
     assert _paths("team-a/role.yaml", "deploy/role.yaml") == ["team-a/role.yaml"]
     assert _paths(".") == ["team-a/role.yaml"], "team-a/generated is excluded by team-a"
+
+
+def test_a_walk_spares_the_config_lookup_of_directories_without_one(
+    teams: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A tree walk's listings say which directories hold no config file: only those that
+    do (and the ones above the walked tree) are looked into, and a pyproject.toml is
+    still read for its [tool.job2pod] table."""
+    from linter import options
+
+    (teams / "team-b").mkdir()
+    (teams / "team-b" / "pyproject.toml").write_text('[tool.job2pod]\nselect = ["JP1"]\n')
+    (teams / "team-b" / "role.yaml").write_text(ROLE)
+    asked: list[str] = []
+    in_directory = options.in_directory
+    monkeypatch.setattr(options, "in_directory", lambda d: asked.append(d) or in_directory(d))
+    assert _paths(".") == ["team-a/role.yaml", "team-b/role.yaml"]
+    root = os.path.realpath(teams)
+    inside = {os.path.relpath(os.path.realpath(d), root) for d in asked}
+    assert {d for d in inside if not d.startswith("..")} == {".", "team-a", "team-b"}
 
 
 def test_explicit_config_overrides_every_file(teams: Path) -> None:
