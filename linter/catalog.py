@@ -37,7 +37,7 @@ class RuleFix(NamedTuple):
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Rule:
     """One rule file, validated: what it checks, where, and how it reports."""
 
@@ -281,8 +281,7 @@ def load_catalog(extra_dirs: Sequence[Path] = (), cache_dir: Path | None = None)
     return sorted(rules, key=lambda r: r.id)
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     """One layer of rule selection: a config file's, then the command line's. `select`
     replaces what the layers below chose; `extend_select` adds and `ignore` removes."""
 

@@ -49,7 +49,7 @@ def language_of(path: str) -> str | None:
     return LANGUAGES.get(PurePath(path).suffix.lower())
 
 
-@dataclass
+@dataclass(eq=False)
 class RuleSet:
     """The selected rules, grouped the way the engine asks for them."""
 

@@ -12,9 +12,8 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Iterable, Set
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from linter.catalog import (
     CatalogError,
@@ -46,20 +45,18 @@ _CONFIG_ENDINGS = tuple({sep + name for sep in ("/", os.sep) for name in CONFIG_
 _RENAME_PARAMS = ("renames",)
 
 
-@dataclass(frozen=True)
-class Overrides:
+class Overrides(NamedTuple):
     """What the command line says over every config file: a rule selection applied on top
     of the file's (ruff's layering: `--select` starts afresh, `--ignore` and the
     `--extend-*` flags add to the file's) and the run-wide settings."""
 
-    selection: Selection = dataclasses.field(default_factory=Selection)
+    selection: Selection = Selection()
     migrate: bool = False
     fail_on: str | None = None
     output_format: str | None = None
 
 
-@dataclass
-class Options:
+class Options(NamedTuple):
     """Everything a command needs to know before it looks at a file of one config."""
 
     config: Config

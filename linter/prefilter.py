@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 # The words the rules are about, each shared by many tokens and absent from most files.
 SHARED_PARTS = (b"Job", b"job", b"Pod")
 
 
-@dataclass(frozen=True)
-class _Gate:
+class _Gate(NamedTuple):
     needle: bytes
     # A token of the rules (its presence is reported), or only a part tokens share.
     token: bool

@@ -13,7 +13,6 @@ import gc
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -38,13 +37,12 @@ _CHUNK = 16
 _ruleset: RuleSet | None = None
 
 
-@dataclass
-class RunResult:
+class RunResult(NamedTuple):
     """The findings of a run over many files, how many, and the files it could not read."""
 
-    findings: list[Finding] = field(default_factory=list)
-    files: int = 0
-    errors: list[str] = field(default_factory=list)
+    findings: list[Finding]
+    files: int
+    errors: list[str]
 
 
 def shard(paths: Sequence[str], index: int, count: int) -> list[str]:
@@ -112,7 +110,7 @@ def check_files(
     cache: ResultCache | None = None,
     progress: bool = False,
 ) -> RunResult:
-    result = RunResult(files=len(paths))
+    result = RunResult([], len(paths), [])
     for checked in check_each(paths, ruleset, jobs, cache, progress):
         result.findings.extend(checked.findings)
         if checked.error is not None:
