@@ -37,26 +37,52 @@ def relative_path(path: str, root: str | None = None) -> str:
 
 
 class RepositoryPaths:
-    """relative_path for the many findings of a report: each directory's root and its
-    path from there looked up once (realpath stats every part of a path; per finding it
-    was most of a warm run's JSON output)."""
+    """relative_path for the many findings of a report. Each directory is resolved, and its
+    repository root found, once and from its parent's: realpath stats every part of a path
+    and the search for `.git` every directory above it, which per finding (and then per
+    directory, walking up from each) was most of a warm run's JSON output."""
 
     def __init__(self) -> None:
+        self._real: dict[str, str] = {}
         self._roots: dict[str, str] = {}
         self._relative: dict[str, str] = {}
 
     def root(self, path: str) -> str:
-        directory = os.path.dirname(os.path.abspath(path))
-        found = self._roots.get(directory)
-        if found is None:
-            found = self._roots[directory] = root_of(directory)
-        return found
+        return self._root(self._real_directory(os.path.dirname(os.path.abspath(path))))
 
     def relative(self, path: str) -> str:
         directory, name = os.path.split(path)
         prefix = self._relative.get(directory)
         if prefix is None:
-            # The directory's path, through a name that stands for it ("x" for "x/x.yaml").
-            inside = relative_path(os.path.join(directory, "x"), self.root(path))
-            prefix = self._relative[directory] = inside[:-1]
+            real = self._real_directory(os.path.abspath(directory or "."))
+            prefix = os.path.relpath(real, self._root(real)).replace(os.sep, "/") + "/"
+            prefix = self._relative[directory] = "" if prefix == "./" else prefix
         return prefix + name
+
+    def _real_directory(self, directory: str) -> str:
+        """os.path.realpath of an absolute path: one lstat for each directory not met yet."""
+        found = self._real.get(directory)
+        if found is None:
+            parent, name = os.path.split(directory)
+            if not name or parent == directory:
+                found = directory
+            else:
+                found = os.path.join(self._real_directory(parent), name)
+                if os.path.islink(found):
+                    found = os.path.realpath(found)
+            self._real[directory] = found
+        return found
+
+    def _root(self, real: str) -> str:
+        """root_of a resolved directory."""
+        found = self._roots.get(real)
+        if found is None:
+            parent = os.path.dirname(real)
+            if os.path.exists(os.path.join(real, ".git")):
+                found = real
+            elif parent == real:
+                found = os.path.realpath(os.getcwd())
+            else:
+                found = self._root(parent)
+            self._roots[real] = found
+        return found

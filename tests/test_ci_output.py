@@ -112,6 +112,39 @@ def test_outside_git_paths_are_relative_to_the_working_directory(
     assert relative[0]["path"] == "deploy/role.yaml"
 
 
+def test_a_report_resolves_each_directory_as_realpath_and_the_git_search_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """RepositoryPaths memoizes per directory what relative_path finds per path: the same
+    answers through symbolic links (to a directory inside the repository, to one outside
+    it, one in a chain), from inside a nested work tree, outside git, relative or absolute."""
+    from linter.repository import RepositoryPaths, relative_path, root_of
+
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "charts" / "sub" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "deploy" / "base").mkdir(parents=True)
+    (tmp_path / "elsewhere" / "manifests").mkdir(parents=True)
+    (tmp_path / "repo" / "linked").symlink_to(tmp_path / "repo" / "deploy")
+    (tmp_path / "repo" / "outside").symlink_to(tmp_path / "elsewhere")
+    (tmp_path / "repo" / "chain").symlink_to(tmp_path / "repo" / "linked")
+    monkeypatch.chdir(tmp_path / "repo" / "deploy")
+    paths = [
+        "role.yaml",
+        "base/job.yaml",
+        "../linked/base/job.yaml",
+        "../chain/base/x.yaml",
+        "../outside/manifests/job.yaml",
+        "../charts/sub/templates/job.yaml",
+        str(tmp_path / "repo" / "linked" / "role.yaml"),
+        str(tmp_path / "elsewhere" / "manifests" / "job.yaml"),
+        "../../elsewhere/job.yaml",
+    ]
+    memo = RepositoryPaths()
+    for path in paths * 2:
+        assert memo.relative(path) == relative_path(path), path
+        assert memo.root(path) == root_of(path), path
+
+
 def _sarif_of_the_examples() -> dict[str, object]:
     document: dict[str, object] = json.loads(run("--format", "sarif", str(ROOT / "examples")))
     return document
