@@ -162,7 +162,11 @@ class Projects:
     def _nearest_config(self, directory: str) -> Path | None:
         if directory in self._nearest:
             return self._nearest[directory]
-        found = None if directory in self._without_config else in_directory(directory)
+        if directory in self._without_config:
+            self._without_config.discard(directory)  # memoized below; every worker inherits
+            found = None
+        else:
+            found = in_directory(directory)
         if found is None:
             parent = os.path.dirname(directory)
             found = None if parent == directory else self._nearest_config(parent)
