@@ -135,8 +135,9 @@ def _read(path: Path, shown: str) -> str:
         raise ConfigError(f"{shown}: cannot read: {exc}") from exc
 
 
-# tomllib names the place only in its message: "... (at line 3, column 8)".
-_TOML_PLACE = re.compile(r"\s*\(at line (\d+), column (\d+)\)$")
+# tomllib names the place only in its message: "... (at line 3, column 8)". (A pattern
+# compiled by re when a file is broken, not by every run.)
+_TOML_PLACE = r"\s*\(at line (\d+), column (\d+)\)$"
 
 
 def _toml(shown: str, text: str) -> dict[str, Any]:
@@ -149,9 +150,9 @@ def _toml(shown: str, text: str) -> dict[str, Any]:
         return data
     except ValueError as exc:
         message = str(exc)
-        place = _TOML_PLACE.search(message)
+        place = re.search(_TOML_PLACE, message)
         where = f"{shown}:{place.group(1)}:{place.group(2)}" if place else shown
-        raise ConfigError(f"{where}: not valid TOML: {_TOML_PLACE.sub('', message)}") from exc
+        raise ConfigError(f"{where}: not valid TOML: {re.sub(_TOML_PLACE, '', message)}") from exc
 
 
 def _yaml(shown: str, text: str) -> Any:
