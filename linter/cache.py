@@ -100,7 +100,17 @@ def stat_identity(stat: os.stat_result) -> tuple[int, int, int, int]:
 def code_fingerprint() -> tuple[str, list[tuple[str, int, int, int, int]]]:
     """The version, and the name and stat_identity of every module, rule and schema file
     of job2pod: part of every cache key, so an edited check or rule (an editable install)
-    invalidates what was computed with the old one even when the version did not move."""
+    invalidates what was computed with the old one even when the version did not move.
+
+    An installed job2pod (its package beside its dist-info) changes only when an installer
+    rewrites it, and that rewrites the RECORD of its files too: one stat instead of 150."""
+    record = os.path.join(
+        os.path.dirname(package_dir("linter")), f"job2pod-{__version__}.dist-info", "RECORD"
+    )
+    try:
+        return __version__, [("RECORD", *stat_identity(os.stat(record)))]
+    except OSError:
+        pass  # a checkout, or an editable install: edited in place
     found: list[tuple[str, int, int, int, int]] = []
     for package, suffix in (
         ("linter", ".py"),

@@ -221,6 +221,29 @@ def test_the_code_fingerprint_covers_modules_rules_and_schemas(
     assert fingerprint() == before
 
 
+def test_an_installed_job2pod_is_fingerprinted_by_its_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beside its dist-info, job2pod is what an installer wrote: the RECORD it rewrites on
+    every install stands for the files, which are not stat'ed one by one."""
+    from linter import __version__
+
+    site = tmp_path / "site-packages"
+    (site / "linter").mkdir(parents=True)
+    (site / "linter" / "cli.py").write_text("import click\n")
+    monkeypatch.setattr(cache, "package_dir", lambda name: site / "linter")
+    fingerprint = cache.code_fingerprint.__wrapped__
+    assert [entry[0] for entry in fingerprint()[1]] == ["linter:cli.py"], "no dist-info: a checkout"
+    record = site / f"job2pod-{__version__}.dist-info" / "RECORD"
+    record.parent.mkdir()
+    record.write_text("linter/cli.py,sha256=one,13\n")
+    before = fingerprint()
+    assert [entry[0] for entry in before[1]] == ["RECORD"]
+    record.unlink()  # an installer writes a new file: a new inode and ctime at least
+    record.write_text("linter/cli.py,sha256=two,13\n")
+    assert fingerprint() != before
+
+
 def test_a_same_size_edit_with_its_mtime_put_back_is_read_again(tmp_path: Path) -> None:
     """`cp -p`, `rsync -a` and tar restore mtimes: the catalog cache must still see it."""
     rules_dir = tmp_path / "rules"
