@@ -139,8 +139,8 @@ class Projects:
 
     def listed(self, directory: str, names: Set[str]) -> None:
         """The names in `directory`, as a walk listed them: when none is a config file's,
-        its config is its parent's, known without a stat (three of them a directory, in
-        the main process, before any worker starts)."""
+        its config is its parent's, known without the three stats a directory would take
+        (in the main process, before any worker starts)."""
         if names.isdisjoint(CONFIG_FILES):
             self._without_config.add(os.path.abspath(directory))
 
