@@ -5,9 +5,10 @@
 
 Every figure is the median of --repeat runs of a whole process, with its peak RSS
 (from wait4); the one-process figures (15 rounds) and the --jobs speedup (7) are the median
-of the ratios of runs made one after another, in rounds. Floors: `cat` of every file, PyYAML's C loader `load_all` (when PyYAML is
-installed), ruamel.yaml round-trip (slow: --skip-slow leaves it out), `import ruamel.yaml`
-and `ast.parse` over the Python standard library. Results go to
+of the ratios of runs made one after another, in rounds. Floors: `cat` of every file,
+PyYAML's C loader `load_all` (when PyYAML is installed), ruamel.yaml round-trip (slow:
+--skip-slow leaves it out), `import ruamel.yaml` and `ast.parse` over the Python standard
+library. Results go to
 benchmarks/results/<date>.md. Nothing here is asserted in tests: machines differ, ratios
 within one run do not.
 """

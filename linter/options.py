@@ -69,7 +69,8 @@ class Options(NamedTuple):
     exclude: list[Glob]
 
     def excluded(self, path: str) -> bool:
-        return any(glob.matches(path) for glob in self.exclude)
+        # Most configs have no globs: no generator for each of a big tree's files.
+        return bool(self.exclude) and any(glob.matches(path) for glob in self.exclude)
 
 
 class Projects:
@@ -126,10 +127,7 @@ class Projects:
 
     def excludes_file(self, path: str) -> bool:
         """`excluded`, for a file found by walking a directory."""
-        if self.is_config(path):
-            return True
-        options = self._options(self.config_of_file(path))
-        return bool(options.exclude) and options.excluded(path)
+        return self.is_config(path) or self._options(self.config_of_file(path)).excluded(path)
 
     def is_config(self, path: str) -> bool:
         """A file named as config files are, or the one given with --config."""
@@ -163,7 +161,8 @@ class Projects:
         if directory in self._nearest:
             return self._nearest[directory]
         if directory in self._without_config:
-            self._without_config.discard(directory)  # memoized below; every worker inherits
+            # The memo below answers from now on; a mark kept is memory every worker inherits.
+            self._without_config.discard(directory)
             found = None
         else:
             found = in_directory(directory)

@@ -235,13 +235,17 @@ def _parallel(paths: Sequence[str], jobs: int, meter: _Progress) -> Iterator[_Re
     # collector never walks it, nor writes to the memory pages it shares with this process.
     # This process thaws it, so that a caller running many checks collects as before.
     gc.freeze()
-    for _ in range(min(jobs, -(-len(paths) // _CHUNK))):
-        receiver, sender = context.Pipe(duplex=False)
-        child = context.Process(target=_child, args=(_ruleset, paths, chunks, sender), daemon=True)
-        child.start()
-        sender.close()
-        children[receiver] = child
-    gc.unfreeze()
+    try:
+        for _ in range(min(jobs, -(-len(paths) // _CHUNK))):
+            receiver, sender = context.Pipe(duplex=False)
+            child = context.Process(
+                target=_child, args=(_ruleset, paths, chunks, sender), daemon=True
+            )
+            child.start()
+            sender.close()
+            children[receiver] = child
+    finally:
+        gc.unfreeze()
     reported: set[str] = set()
     done = 0
     while children:
