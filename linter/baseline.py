@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 
 from linter import __version__
 from linter.findings import Finding
@@ -41,9 +40,10 @@ def dump(findings: Sequence[Finding]) -> str:
     )
 
 
-def load(path: Path) -> Counter[str]:
+def load(path: str) -> Counter[str]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            data = json.loads(handle.read())
         if data.get("format") != FORMAT:
             raise BaselineError(f"{path}: not a job2pod baseline (format {FORMAT})")
         return Counter(str(entry["fingerprint"]) for entry in data["findings"])

@@ -20,7 +20,6 @@ import importlib
 import json
 import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from linter import __version__
@@ -35,6 +34,10 @@ except ImportError:  # an interpreter without the builtin module
 if TYPE_CHECKING:
     from linter.findings import Finding
 
+# Paths here are strings, as in every module a one-file run imports: pathlib (with the
+# urllib.parse and ipaddress it imports) costs such a run a tenth of its time.
+StrPath = str | os.PathLike[str]
+
 DEFAULT_DIR = ".job2pod_cache"
 # A new layout is a new directory: caches of another layout are never read.
 _LAYOUT = "v2"
@@ -43,26 +46,27 @@ _LAYOUT = "v2"
 SHARDS = 256
 
 
-def prepare(root: Path) -> Path:
+def prepare(root: StrPath) -> str:
     """Create the cache directory with its own .gitignore (so it is never committed)."""
-    root.mkdir(parents=True, exist_ok=True)
-    ignore = root / ".gitignore"
-    if not ignore.exists():
-        with contextlib.suppress(OSError):
-            ignore.write_text("# Created by job2pod\n*\n", encoding="utf-8")
-    return root
+    os.makedirs(root, exist_ok=True)
+    ignore = os.path.join(root, ".gitignore")
+    if not os.path.exists(ignore):
+        with contextlib.suppress(OSError), open(ignore, "w", encoding="utf-8") as handle:
+            handle.write("# Created by job2pod\n*\n")
+    return os.fspath(root)
 
 
-def write_entry(root: Path, path: Path, text: str) -> None:
+def write_entry(root: StrPath, path: str, text: str) -> None:
     """Atomic write; failures (read-only tree, full disk) only cost the cache.
 
     Not tempfile: importing it (with shutil and random) cost a one-file run that stores
     its result 2-3 ms, a twentieth of the run. A random name opened exclusively is what
     mkstemp does; a clash is a failed write, never another run's file overwritten."""
-    tmp = path.parent / f".tmp-{os.urandom(8).hex()}"
+    directory = os.path.dirname(path)
+    tmp = os.path.join(directory, f".tmp-{os.urandom(8).hex()}")
     try:
         prepare(root)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(directory, exist_ok=True)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError:
         return
@@ -75,10 +79,11 @@ def write_entry(root: Path, path: Path, text: str) -> None:
             os.unlink(tmp)
 
 
-def read_json(path: Path) -> Any:
+def read_json(path: str) -> Any:
     """A cache entry's data; None when it is missing or not JSON (a miss, never an error)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        with open(path, encoding="utf-8") as handle:
+            return json.loads(handle.read())
     except (OSError, ValueError):
         return None
 
@@ -117,7 +122,7 @@ def code_fingerprint() -> tuple[str, list[tuple[str, int, int, int, int]]]:
         ("linter.rules", ".yaml"),
         ("linter.schemas", ".json"),
     ):
-        root = str(package_dir(package))
+        root = package_dir(package)
         skip = len(root) + 1
         pending = [root]
         while pending:
@@ -132,10 +137,10 @@ def code_fingerprint() -> tuple[str, list[tuple[str, int, int, int, int]]]:
     return __version__, sorted(found)
 
 
-def package_dir(name: str) -> Path:
+def package_dir(name: str) -> str:
     """The directory of one of job2pod's packages. Not importlib.resources: importing it
     costs a tenth of a one-file run, and pip installs packages as directories."""
-    return Path(next(iter(importlib.import_module(name).__path__)))
+    return os.fspath(next(iter(importlib.import_module(name).__path__)))
 
 
 def shard_of(path: str) -> int:
@@ -149,7 +154,7 @@ _Shard = dict[str, Any]
 _Seen = tuple[int, int, int, int] | None
 
 
-def _read_shard(path: Path) -> tuple[_Shard, _Seen]:
+def _read_shard(path: str) -> tuple[_Shard, _Seen]:
     try:
         with open(path, "rb") as handle:
             # The identity of the very file read, not of one that replaced it since.
@@ -164,7 +169,7 @@ def _read_shard(path: Path) -> tuple[_Shard, _Seen]:
     return (shard if isinstance(shard, dict) else {}), seen
 
 
-def _identity(path: Path) -> _Seen:
+def _identity(path: str) -> _Seen:
     try:
         return stat_identity(os.stat(path))
     except OSError:
@@ -174,15 +179,15 @@ def _identity(path: Path) -> _Seen:
 class ResultCache:
     """Findings of unchanged files for one configuration key."""
 
-    def __init__(self, root: Path, key: str) -> None:
-        self.root = root
-        self.dir = root / _LAYOUT / key
+    def __init__(self, root: StrPath, key: str) -> None:
+        self.root = os.fspath(root)
+        self.dir = os.path.join(self.root, _LAYOUT, key)
         self._shards: dict[int, _Shard] = {}
         self._seen: dict[int, _Seen] = {}
         self._stored: dict[int, _Shard] = {}
 
-    def shard_path(self, index: int) -> Path:
-        return self.dir / f"{index:02x}.json"
+    def shard_path(self, index: int) -> str:
+        return os.path.join(self.dir, f"{index:02x}.json")
 
     def _shard(self, index: int) -> _Shard:
         shard = self._shards.get(index)

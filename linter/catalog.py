@@ -14,7 +14,6 @@ import json
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from types import ModuleType
 from typing import Any, NamedTuple
 
@@ -94,8 +93,8 @@ def check_names() -> list[str]:
 
 @functools.lru_cache(maxsize=1)
 def _rule_schema() -> dict[str, Any]:
-    text = (cache.package_dir("linter.schemas") / "rule.schema.json").read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
+    with open(os.path.join(cache.package_dir("linter.schemas"), "rule.schema.json"), "rb") as f:
+        schema: dict[str, Any] = json.loads(f.read())
     return schema
 
 
@@ -163,25 +162,33 @@ def parse_rule(data: Any, origin: str, checks: Sequence[str]) -> Rule:
     )
 
 
-def load_rule_files(paths: Iterable[tuple[str, str]], cache_dir: Path | None = None) -> list[Rule]:
+def load_rule_files(
+    paths: Iterable[tuple[str, str]], cache_dir: cache.StrPath | None = None
+) -> list[Rule]:
     """(origin, text) pairs to rules; ids and names must be unique across all of them."""
     texts = list(paths)
     return _rules(texts, lambda: texts, cache_dir)
 
 
-def load_rule_paths(files: Sequence[tuple[str, Path]], cache_dir: Path | None = None) -> list[Rule]:
+def load_rule_paths(
+    files: Sequence[tuple[str, str]], cache_dir: cache.StrPath | None = None
+) -> list[Rule]:
     """(origin, path) pairs to rules. A file's stat stands for its text in the cache
     digest, so a run that finds the catalog cached reads no rule file."""
-    identity = [(origin, *cache.stat_identity(path.stat())) for origin, path in files]
+    identity = [(origin, *cache.stat_identity(os.stat(path))) for origin, path in files]
     return _rules(identity, lambda: _texts(files), cache_dir)
 
 
-def _texts(files: Sequence[tuple[str, Path]]) -> list[tuple[str, str]]:
-    return [(origin, path.read_text(encoding="utf-8")) for origin, path in files]
+def _texts(files: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
+    texts = []
+    for origin, path in files:
+        with open(path, encoding="utf-8") as handle:
+            texts.append((origin, handle.read()))
+    return texts
 
 
 def _rules(
-    identity: object, texts: Callable[[], list[tuple[str, str]]], cache_dir: Path | None
+    identity: object, texts: Callable[[], list[tuple[str, str]]], cache_dir: cache.StrPath | None
 ) -> list[Rule]:
     """Parsing and validation (the rule schema, each check's Params) cost more than the rest
     of a one-file run, so the validated data is kept in the cache directory under a digest
@@ -231,11 +238,11 @@ def _validated_params(check: str, params: Any, origin: str) -> dict[str, Any]:
         raise CatalogError(f"{origin}: params.{where}: {first['msg']}") from exc
 
 
-def _cache_file(cache_dir: Path, digest: str) -> Path:
-    return cache_dir / "catalog" / f"{digest}.json"
+def _cache_file(cache_dir: cache.StrPath, digest: str) -> str:
+    return os.path.join(cache_dir, "catalog", f"{digest}.json")
 
 
-def _read_cached(cache_dir: Path | None, digest: str) -> list[tuple[str, Any]] | None:
+def _read_cached(cache_dir: cache.StrPath | None, digest: str) -> list[tuple[str, Any]] | None:
     if cache_dir is None:
         return None
     try:
@@ -246,38 +253,47 @@ def _read_cached(cache_dir: Path | None, digest: str) -> list[tuple[str, Any]] |
         return None
 
 
-def _write_cached(cache_dir: Path | None, digest: str, rules: list[tuple[str, Any]]) -> None:
+def _write_cached(
+    cache_dir: cache.StrPath | None, digest: str, rules: list[tuple[str, Any]]
+) -> None:
     if cache_dir is None:
         return
     cache.write_entry(cache_dir, _cache_file(cache_dir, digest), json.dumps(rules))
 
 
-def builtin_rule_files() -> list[tuple[str, Path]]:
+def builtin_rule_files() -> list[tuple[str, str]]:
     root = cache.package_dir("linter.rules")
     names = sorted(n for n in os.listdir(root) if n.endswith(".yaml"))
-    return [(f"rules/{name}", root / name) for name in names]
+    return [(f"rules/{name}", os.path.join(root, name)) for name in names]
 
 
-def user_rule_files(directory: Path) -> list[tuple[str, Path]]:
-    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
-    return [(str(p), p) for p in files if not p.name.startswith(".")]
+def user_rule_files(directory: cache.StrPath) -> list[tuple[str, str]]:
+    """The rule files of a config's rule directory: its .yaml files, then its .yml files."""
+    with os.scandir(directory) as entries:
+        found = {e.name: e.path for e in entries if not e.name.startswith(".") and e.is_file()}
+    names = sorted(n for n in found if n.endswith(".yaml")) + sorted(
+        n for n in found if n.endswith(".yml")
+    )
+    return [(found[name], found[name]) for name in names]
 
 
 @functools.lru_cache(maxsize=4)
-def builtin_rules(cache_dir: Path | None = None) -> tuple[Rule, ...]:
+def builtin_rules(cache_dir: str | None = None) -> tuple[Rule, ...]:
     # The code fingerprint in the digest covers the built-in rule files' sizes and mtimes.
     files = builtin_rule_files()
     return tuple(_rules([origin for origin, _ in files], lambda: _texts(files), cache_dir))
 
 
-def load_catalog(extra_dirs: Sequence[Path] = (), cache_dir: Path | None = None) -> list[Rule]:
+def load_catalog(
+    extra_dirs: Sequence[cache.StrPath] = (), cache_dir: cache.StrPath | None = None
+) -> list[Rule]:
     if extra_dirs:
         files = builtin_rule_files()
         for directory in extra_dirs:
             files.extend(user_rule_files(directory))
         rules = load_rule_paths(files, cache_dir)
     else:
-        rules = list(builtin_rules(cache_dir))
+        rules = list(builtin_rules(None if cache_dir is None else os.fspath(cache_dir)))
     return sorted(rules, key=lambda r: r.id)
 
 

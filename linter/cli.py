@@ -8,7 +8,6 @@ import functools
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, NoReturn, TypeVar, cast
 
 import click
@@ -64,14 +63,14 @@ def _split(values: Sequence[str]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-def _user_cache() -> Path | None:
+def _user_cache() -> str | None:
     """Where the validated catalog and config files are kept: they are keyed by content,
     not by project, so they live in the user's cache directory (JOB2POD_CATALOG_CACHE=off:
     none)."""
     if os.environ.get("JOB2POD_CATALOG_CACHE") == "off":
         return None
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "job2pod"
+    return os.path.join(base, "job2pod")
 
 
 def _projects(
@@ -227,8 +226,8 @@ def _writable(option: str, output: str | None) -> None:
     """A report that cannot be written is an error before the scan, not after it."""
     if output is None:
         return
-    directory = Path(output).parent
-    if not directory.is_dir():
+    directory = os.path.dirname(output) or "."
+    if not os.path.isdir(directory):
         raise UsageProblem(f"{option} {output}: no such directory: {directory}")
 
 
@@ -392,7 +391,7 @@ def check(
                 sorted(members),
                 options.ruleset,
                 jobs=jobs or run.default_jobs(),
-                cache=None if no_cache else _result_cache(Path(cache_dir), options.ruleset),
+                cache=None if no_cache else _result_cache(cache_dir, options.ruleset),
                 progress=progress,
             )
             for options, members in groups
@@ -407,7 +406,7 @@ def check(
     if stream is None:
         findings.sort(key=lambda f: f.sort_key())
         if baseline_path is not None:
-            findings = _without_baseline(findings, Path(baseline_path))
+            findings = _without_baseline(findings, baseline_path)
         stream = findings
     report = Report(
         stream,
@@ -453,7 +452,7 @@ def _changed(targets: list[str], ref: str) -> list[str]:
     return [t for t in targets if os.path.realpath(t) in changed]
 
 
-def _without_baseline(findings: list[Finding], path: Path) -> list[Finding]:
+def _without_baseline(findings: list[Finding], path: str) -> list[Finding]:
     from linter import baseline
 
     try:
@@ -462,7 +461,7 @@ def _without_baseline(findings: list[Finding], path: Path) -> list[Finding]:
         raise UsageProblem(str(exc)) from exc
 
 
-def _result_cache(root: Path, ruleset: RuleSet) -> ResultCache:
+def _result_cache(root: str, ruleset: RuleSet) -> ResultCache:
     from linter import cache
 
     identity = [
@@ -515,7 +514,8 @@ def baseline_command(
     findings = []
     for options, members in _groups(projects, _inputs(paths, projects)):
         findings.extend(run.check_files(members, options.ruleset, jobs=run.default_jobs()).findings)
-    Path(output).write_text(baseline.dump(findings), encoding="utf-8")
+    with open(output, "w", encoding="utf-8") as out:
+        out.write(baseline.dump(findings))
     click.echo(f"Recorded {counted(len(findings), 'finding')} in {output}.")
 
 
@@ -525,10 +525,10 @@ def clean(cache_dir: str) -> None:
     """Remove the result cache."""
     import shutil
 
-    root = Path(cache_dir)
-    if not root.exists():
+    root = cache_dir
+    if not os.path.exists(root):
         click.echo(f"nothing to remove: there is no cache at {root}")
-    elif (root / ".gitignore").is_file():
+    elif os.path.isfile(os.path.join(root, ".gitignore")):
         shutil.rmtree(root, ignore_errors=True)
         click.echo(f"removed {root}")
     else:
@@ -541,7 +541,7 @@ def _inputs(paths: Sequence[str], projects: Projects, force_exclude: bool = Fals
     from linter.discover import discover
 
     inputs = list(paths) or ["."]
-    for missing in (p for p in inputs if not Path(p).exists()):
+    for missing in (p for p in inputs if not os.path.exists(p)):
         raise UsageProblem(f"no such file or directory: {missing}")
     if force_exclude:
         inputs = [p for p in inputs if not projects.excluded(p)]
@@ -764,7 +764,8 @@ def migrate(
         click.echo("".join(unified_diff(c) for c in changed), nl=False)
     text = render(MigrationReport(migration, dry_run=dry_run))
     if report_path:
-        Path(report_path).write_text(text, encoding="utf-8")
+        with open(report_path, "w", encoding="utf-8") as out:
+            out.write(text)
     else:
         click.echo(text, nl=False)
     remaining = [f for _, o in results for f in o.findings]
@@ -813,7 +814,7 @@ def generate(check_only: bool, root: str | None) -> None:
     a job2pod source tree (default: the one this job2pod runs from), never anywhere else."""
     from linter import generated
 
-    tree = generated.source_tree(Path(root) if root is not None else None)
+    tree = generated.source_tree(root)
     if tree is None:
         where = root or "job2pod's own files (an installed package has no source tree)"
         raise UsageProblem(f"generate writes into a job2pod source tree; {where} is not one")

@@ -19,10 +19,9 @@ import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Literal
 
-from linter.cache import code_fingerprint, key, read_json, write_entry
+from linter.cache import StrPath, code_fingerprint, key, read_json, write_entry
 from linter.settings import model_of, param, validated
 
 CONFIG_FILES = (".job2pod.yaml", ".job2pod.yml", "pyproject.toml")
@@ -96,41 +95,28 @@ def schema() -> dict[str, Any]:
     return document
 
 
-def find(start: Path) -> Path | None:
-    """The nearest config file at or above `start`; pyproject.toml only with [tool.job2pod]."""
-    here = start.resolve()
-    if here.is_file():
-        here = here.parent
-    for directory in (here, *here.parents):
-        found = in_directory(directory)
-        if found is not None:
-            return found
-    return None
-
-
-def in_directory(directory: str | Path) -> Path | None:
-    """The config file of `directory` itself, if it has one. (Strings until one is found:
-    a run over a big tree asks this of each of its thousands of directories before any
-    worker starts, and pathlib tripled the cost.)"""
+def in_directory(directory: str) -> str | None:
+    """The config file of `directory` itself, if it has one; pyproject.toml only with
+    [tool.job2pod]. (A run over a big tree asks this of each of its thousands of
+    directories before any worker starts.)"""
     for name in CONFIG_FILES:
         candidate = os.path.join(directory, name)
-        if os.path.isfile(candidate) and (
-            name != "pyproject.toml" or has_tool_table(Path(candidate))
-        ):
-            return Path(candidate)
+        if os.path.isfile(candidate) and (name != "pyproject.toml" or has_tool_table(candidate)):
+            return candidate
     return None
 
 
-def has_tool_table(path: Path) -> bool:
+def has_tool_table(path: str) -> bool:
     try:
-        return "job2pod" in _toml(str(path), _read(path, str(path))).get("tool", {})
+        return "job2pod" in _toml(path, _read(path, path)).get("tool", {})
     except ConfigError:
         return True  # report the broken file rather than silently skip it
 
 
-def _read(path: Path, shown: str) -> str:
+def _read(path: str, shown: str) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
     except (OSError, ValueError) as exc:
         raise ConfigError(f"{shown}: cannot read: {exc}") from exc
 
@@ -173,22 +159,23 @@ def yaml_problem(shown: str, exc: Exception) -> str:
     return f"{where}: not valid YAML: {' '.join(str(problem).split())}"
 
 
-def _raw(path: Path, shown: str, text: str) -> Any:
-    if path.name == "pyproject.toml":
+def _raw(path: str, shown: str, text: str) -> Any:
+    if os.path.basename(path) == "pyproject.toml":
         return _toml(shown, text).get("tool", {}).get("job2pod", {})
     data = _yaml(shown, text)
     return {} if data is None else data
 
 
-def load(path: Path, cache_dir: Path | None = None, shown: str | None = None) -> Config:
+def load(path: StrPath, cache_dir: StrPath | None = None, shown: str | None = None) -> Config:
     """The settings in `path` (`shown` in messages: the path as the user gave it or as
     found from the working directory). Settings validated before come back from
     `cache_dir` (the user's cache, beside the catalog): validating imports pydantic, which
     would double a pre-commit run on one file. The text read once is both the key and
     what is validated."""
-    shown = shown or str(path)
+    path = os.fspath(path)
+    shown = shown or path
     text = _read(path, shown)
-    entry = _cache_entry(path.name, text, cache_dir)
+    entry = _cache_entry(os.path.basename(path), text, cache_dir)
     cached = read_json(entry) if entry is not None else None
     if isinstance(cached, dict):
         with contextlib.suppress(TypeError):  # written by another version: validate again
@@ -199,14 +186,14 @@ def load(path: Path, cache_dir: Path | None = None, shown: str | None = None) ->
     return Config(**values)
 
 
-def _cache_entry(name: str, text: str, cache_dir: Path | None) -> Path | None:
+def _cache_entry(name: str, text: str, cache_dir: StrPath | None) -> str | None:
     if cache_dir is None:
         return None
     # The code fingerprint covers Config's fields and the validation in settings.py.
-    return cache_dir / "config" / f"{key([code_fingerprint(), name, text])}.json"
+    return os.path.join(cache_dir, "config", f"{key([code_fingerprint(), name, text])}.json")
 
 
-def _validated(path: Path, shown: str, text: str) -> dict[str, Any]:
+def _validated(path: str, shown: str, text: str) -> dict[str, Any]:
     data = _raw(path, shown, text)
     if not isinstance(data, dict):
         raise ConfigError(f"{shown}: expected a mapping of settings")

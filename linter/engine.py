@@ -7,11 +7,11 @@ input, the result is a list of findings; input problems are JP0xx findings.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from pathlib import PurePath
 from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -48,7 +48,7 @@ UNUSED_SUPPRESSION_CHECK = "unused_suppression"
 
 
 def language_of(path: str) -> str | None:
-    return LANGUAGES.get(PurePath(path).suffix.lower())
+    return LANGUAGES.get(os.path.splitext(path)[1].lower())
 
 
 @dataclass(eq=False)
@@ -294,7 +294,7 @@ def _go_violations(path: str, text: str, rules: list[Rule], ruleset: RuleSet) ->
     yield from _problems(source.problems, ruleset)
     if source.problems:
         return
-    generated = source.generated or PurePath(path).name.startswith("zz_generated")
+    generated = source.generated or os.path.basename(path).startswith("zz_generated")
     for rule in rules:
         module = rule.check_module()
         check = check_function(module, "go")

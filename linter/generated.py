@@ -55,12 +55,11 @@ def write(root: Path) -> list[str]:
     return written
 
 
-def source_tree(root: Path | None = None) -> Path | None:
+def source_tree(given: str | None = None) -> Path | None:
     """`root` (default: the tree this job2pod runs from) when it is a job2pod source tree:
     a pyproject.toml of the job2pod distribution beside rules/. The hidden `generate`
     writes only there, never into whatever directory a user happens to be in."""
-    if root is None:
-        root = Path(__file__).resolve().parent.parent
+    root = Path(given) if given is not None else Path(__file__).resolve().parent.parent
     pyproject = root / "pyproject.toml"
     try:
         names_job2pod = 'name = "job2pod"' in pyproject.read_text(encoding="utf-8")

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Iterable, Set
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from linter.catalog import (
@@ -60,7 +59,7 @@ class Options(NamedTuple):
     """Everything a command needs to know before it looks at a file of one config."""
 
     config: Config
-    config_path: Path | None
+    config_path: str | None
     catalog: list[Rule]
     rules: list[Rule]
     ruleset: RuleSet
@@ -77,22 +76,23 @@ class Projects:
     """The options of each checked file. Raises ConfigError or CatalogError, one line."""
 
     def __init__(
-        self, overrides: Overrides, config_path: str | None = None, user_cache: Path | None = None
+        self, overrides: Overrides, config_path: str | None = None, user_cache: str | None = None
     ) -> None:
         self.overrides = overrides
         self.user_cache = user_cache
-        self.forced: Path | None = None
+        self.forced = config_path
         if config_path is not None:
-            self.forced = Path(config_path)
-            if not self.forced.is_file():
+            if not os.path.isfile(config_path):
                 raise ConfigError(f"{config_path}: no such config file")
-            if self.forced.name == "pyproject.toml" and not has_tool_table(self.forced):
+            if os.path.basename(config_path) == "pyproject.toml" and not has_tool_table(
+                config_path
+            ):
                 raise ConfigError(f"{config_path}: no [tool.job2pod] table in it")
-        self._nearest: dict[str, Path | None] = {}
-        self._of_directory: dict[str, Path | None] = {}
+        self._nearest: dict[str, str | None] = {}
+        self._of_directory: dict[str, str | None] = {}
         # Directories known, from a walk's listing, to hold no config file.
         self._without_config: set[str] = set()
-        self._resolved: dict[Path | None, Options] = {}
+        self._resolved: dict[str | None, Options] = {}
 
     def run_wide(self) -> Options:
         """The options of the working directory: format, fail-on, the catalog."""
@@ -101,7 +101,7 @@ class Projects:
     def for_path(self, path: str) -> Options:
         return self._options(self.config_for(path))
 
-    def config_for(self, path: str) -> Path | None:
+    def config_for(self, path: str) -> str | None:
         if self.forced is not None:
             return self.forced
         absolute = os.path.abspath(path)
@@ -109,7 +109,7 @@ class Projects:
             absolute if os.path.isdir(absolute) else os.path.dirname(absolute)
         )
 
-    def config_of_file(self, path: str) -> Path | None:
+    def config_of_file(self, path: str) -> str | None:
         """`config_for` of a path known to be a file (walked, or checked): memoized on its
         directory as written, so a tree of ten thousand files costs no stat and no
         abspath a file, in the main process that every worker waits for."""
@@ -144,7 +144,7 @@ class Projects:
 
     def grouped(self, paths: Iterable[str]) -> list[tuple[Options, list[str]]]:
         """The paths by the options that apply to them, in order of first appearance."""
-        groups: dict[Path | None, list[str]] = {}
+        groups: dict[str | None, list[str]] = {}
         for path in paths:
             groups.setdefault(self.config_of_file(path), []).append(path)
         return [(self._options(found), members) for found, members in groups.items()]
@@ -157,7 +157,7 @@ class Projects:
         if unknown:
             raise CatalogError(f"unknown rule selector '{unknown[0]}' (see `job2pod rules`)")
 
-    def _nearest_config(self, directory: str) -> Path | None:
+    def _nearest_config(self, directory: str) -> str | None:
         if directory in self._nearest:
             return self._nearest[directory]
         if directory in self._without_config:
@@ -172,32 +172,33 @@ class Projects:
         self._nearest[directory] = found
         return found
 
-    def _options(self, found: Path | None) -> Options:
+    def _options(self, found: str | None) -> Options:
         if found not in self._resolved:
             self._resolved[found] = resolve(
                 found, self.shown(found), self.overrides, self.user_cache
             )
         return self._resolved[found]
 
-    def shown(self, found: Path | None) -> str:
+    def shown(self, found: str | None) -> str:
         """A config file as messages name it: as given, or relative to the cwd."""
         if found is None:
             return "no config file"
         if found == self.forced:
-            return str(found)
+            return found
         relative = os.path.relpath(found)
-        return str(found) if relative.startswith("..") else relative
+        return found if relative.startswith("..") else relative
 
 
 def resolve(
-    found: Path | None, shown: str, overrides: Overrides, user_cache: Path | None = None
+    found: str | None, shown: str, overrides: Overrides, user_cache: str | None = None
 ) -> Options:
     """The options of one config file (None: no config file, the defaults)."""
     config = load(found, user_cache, shown) if found is not None else Config()
-    base = found.resolve().parent if found is not None else Path.cwd()
-    rule_dirs = [base / d for d in config.rule_dirs]
+    base = os.path.dirname(os.path.realpath(found)) if found is not None else os.getcwd()
+    # Lexically normalized, as ruff does: `base` has no symlink left in it.
+    rule_dirs = [os.path.normpath(os.path.join(base, d)) for d in config.rule_dirs]
     for directory in rule_dirs:
-        if not directory.is_dir():
+        if not os.path.isdir(directory):
             raise ConfigError(f"{shown}: rule-dirs: no such directory: {directory}")
     catalog = load_catalog(rule_dirs, cache_dir=user_cache)
     if found is not None:
@@ -232,13 +233,13 @@ def resolve(
     )
 
 
-def _globs(base: Path, patterns: Iterable[str]) -> list[Glob]:
+def _globs(base: str, patterns: Iterable[str]) -> list[Glob]:
     patterns = list(patterns)
     if not patterns:  # most runs: no config file, or one without globs
         return []
     from linter.globs import Glob
 
-    return [Glob(str(base), pattern) for pattern in patterns]
+    return [Glob(base, pattern) for pattern in patterns]
 
 
 def _with_renames(rule: Rule, config: Config) -> Rule:

@@ -13,7 +13,6 @@ import gc
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from linter.engine import RuleSet, check_bytes, language_of, oversized
@@ -72,7 +71,8 @@ def _check_one(path: str) -> _Result:
         if stat.st_size > _ruleset.max_file_size:
             report = oversized(path, stat.st_size, _ruleset)
             return path, report.findings, stat.st_size, stat.st_mtime_ns, None
-        data = Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read()
     except OSError as exc:
         return path, [], 0, 0, f"cannot read {path}: {exc.strerror}"
     report = check_bytes(path, data, _ruleset, language=language_for(path))

@@ -93,8 +93,8 @@ def test_a_one_file_run_reads_and_writes_only_its_shard(
     read: list[str] = []
     read_shard = cache._read_shard
 
-    def recorded(path: Path) -> tuple:  # type: ignore[type-arg]
-        read.append(str(path.relative_to(root)))
+    def recorded(path: str) -> tuple:  # type: ignore[type-arg]
+        read.append(Path(path).relative_to(root).as_posix())
         return read_shard(path)
 
     monkeypatch.setattr(cache, "_read_shard", recorded)
@@ -177,7 +177,7 @@ def test_a_shard_another_run_replaced_mid_run_is_no_error(
     Path(mine).write_text(ROLE + "# edited\n")  # a miss: stored again
     this_run = cache.ResultCache(root, "k")
     assert this_run.lookup(mine, os.stat(mine)) is None  # its shard is read now
-    shard = this_run.shard_path(cache.shard_of(mine))
+    shard = Path(this_run.shard_path(cache.shard_of(mine)))
     if replacement == "entries":  # another run stores its file and saves in between
         other = cache.ResultCache(root, "k")
         run.check_files([theirs], ruleset, cache=other)

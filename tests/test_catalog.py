@@ -6,6 +6,7 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import IO, Any
 
 import jsonschema
 import pytest
@@ -172,14 +173,14 @@ def test_a_cached_catalog_reads_no_rule_file_and_an_edited_one_is_read_again(
 
     first = message()
     reads: list[Path] = []
-    read_text = Path.read_text
 
-    def counting_read(path: Path, *args: object, **kwargs: object) -> str:
-        if path.suffix == ".yaml":
-            reads.append(path)
-        return read_text(path, *args, **kwargs)  # type: ignore[arg-type]
+    def counting_open(path: str, *args: Any, **kwargs: Any) -> IO[Any]:
+        if path.endswith(".yaml"):
+            reads.append(Path(path))
+        return open(path, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_text", counting_read)
+    # The catalog module's own `open`, in front of the builtin: every file it reads.
+    monkeypatch.setattr(catalog, "open", counting_open, raising=False)
     assert message() == first
     assert reads == []  # the file's size and mtime stood for its text
     rule_file.write_text(text.replace("message: >-\n", "message: >-\n  Edited.\n"))
@@ -203,7 +204,7 @@ def test_the_code_fingerprint_covers_modules_rules_and_schemas(
     for name, text in files.items():
         (tmp_path / name).write_text(text)
     dirs = {"linter": "linter", "linter.rules": "rules", "linter.schemas": "schemas"}
-    monkeypatch.setattr(cache, "package_dir", lambda name: tmp_path / dirs[name])
+    monkeypatch.setattr(cache, "package_dir", lambda name: str(tmp_path / dirs[name]))
     fingerprint = cache.code_fingerprint.__wrapped__
     before = fingerprint()
     assert [entry[0] for entry in before[1]] == [
@@ -231,7 +232,7 @@ def test_an_installed_job2pod_is_fingerprinted_by_its_record(
     site = tmp_path / "site-packages"
     (site / "linter").mkdir(parents=True)
     (site / "linter" / "cli.py").write_text("import click\n")
-    monkeypatch.setattr(cache, "package_dir", lambda name: site / "linter")
+    monkeypatch.setattr(cache, "package_dir", lambda name: str(site / "linter"))
     fingerprint = cache.code_fingerprint.__wrapped__
     assert [entry[0] for entry in fingerprint()[1]] == ["linter:cli.py"], "no dist-info: a checkout"
     record = site / f"job2pod-{__version__}.dist-info" / "RECORD"
