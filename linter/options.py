@@ -9,7 +9,6 @@ working directory. Each config file is read and resolved once per run.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 from collections.abc import Iterable, Set
 from typing import TYPE_CHECKING, NamedTuple
@@ -263,6 +262,6 @@ def _with_renames(rule: Rule, config: Config) -> Rule:
     triggers = (*rule.triggers, *(k.encode() for k in added))
     if not rule.triggers:
         triggers = ()
-    return dataclasses.replace(
-        rule, param_values=params, triggers=tuple(dict.fromkeys(triggers)), _params=[]
+    return rule._replace(
+        param_values=params, triggers=tuple(dict.fromkeys(triggers)), params_memo=[]
     )

@@ -3,7 +3,6 @@ and its fix title says what the rewrite changes in behaviour."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
@@ -32,7 +31,7 @@ def test_rewritten_pods_validate_strictly(path: Path) -> None:
 def _jp201(text: str, **params: object) -> list[Finding]:
     rule = rules_by_id()["JP201"]
     if params:
-        rule = dataclasses.replace(rule, param_values={**rule.param_values, **params}, _params=[])
+        rule = rule._replace(param_values={**rule.param_values, **params}, params_memo=[])
     return run_rule(rule, Path("job.yaml"), text.encode())
 
 
