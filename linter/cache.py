@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from linter.findings import Finding
 
 # Paths here are strings, as in every module a one-file run imports: pathlib (with the
-# urllib.parse and ipaddress it imports) costs such a run a tenth of its time.
+# urllib.parse and ipaddress it imports) cost such a run 3-4 ms of about 55.
 StrPath = str | os.PathLike[str]
 
 DEFAULT_DIR = ".job2pod_cache"
