@@ -283,7 +283,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     c_s, c_peak = (
         floor("pyyaml-c", files, args.repeat) if has_module("yaml") else (float("nan"), 0.0)
     )
-    cold_s, cold_peak = run_j2p("cold", ["--no-cache"])
     # Interleaved, so that a slower stretch of a shared machine hits both sides alike.
     j1_runs, j2_runs, two_runs = [], [], []
     one_job = [*command(), "check", "--no-cache", "--fail-on", "never", "--jobs", "1", str(corpus)]
@@ -301,7 +300,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # machine moves the two apart when they are measured minutes from each other.
     # JSON: a run's reports as plain data, through the C encoder, as they are checked.
     runs: dict[str, list[float]] = {"cold": [], "warm": [], "cold json": [], "warm json": []}
-    warm_peak = 0.0
+    peaks: dict[str, float] = dict.fromkeys(runs, 0.0)
     for _ in range(args.repeat):
         for label, extra in (
             ("cold", ["--no-cache"]),
@@ -311,11 +310,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         ):
             seconds, peak = run_j2p(label, extra, repeat=1)
             runs[label].append(seconds)
-            if label == "warm":
-                warm_peak = max(warm_peak, peak)
-    warm_s, cold_json_s, warm_json_s = (
-        statistics.median(runs[name]) for name in ("warm", "cold json", "warm json")
-    )
+            peaks[label] = max(peaks[label], peak)
+    cold_s, warm_s, cold_json_s, warm_json_s = (statistics.median(v) for v in runs.values())
+    cold_peak, warm_peak = peaks["cold"], peaks["warm"]
     one = next(p for p in files.splitlines() if p)
     full_runs, empty_runs, cache_import_runs = one_file_with_cache(
         one, cache, work, max(args.repeat, 15)

@@ -525,14 +525,13 @@ def clean(cache_dir: str) -> None:
     """Remove the result cache."""
     import shutil
 
-    root = cache_dir
-    if not os.path.exists(root):
-        click.echo(f"nothing to remove: there is no cache at {root}")
-    elif os.path.isfile(os.path.join(root, ".gitignore")):
-        shutil.rmtree(root, ignore_errors=True)
-        click.echo(f"removed {root}")
+    if not os.path.exists(cache_dir):
+        click.echo(f"nothing to remove: there is no cache at {cache_dir}")
+    elif os.path.isfile(os.path.join(cache_dir, ".gitignore")):
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        click.echo(f"removed {cache_dir}")
     else:
-        raise UsageProblem(f"{root} does not look like a job2pod cache; not removed")
+        raise UsageProblem(f"{cache_dir} does not look like a job2pod cache; not removed")
 
 
 def _inputs(paths: Sequence[str], projects: Projects, force_exclude: bool = False) -> list[str]:

@@ -56,7 +56,7 @@ def write(root: Path) -> list[str]:
 
 
 def source_tree(given: str | None = None) -> Path | None:
-    """`root` (default: the tree this job2pod runs from) when it is a job2pod source tree:
+    """`given` (default: the tree this job2pod runs from) when it is a job2pod source tree:
     a pyproject.toml of the job2pod distribution beside rules/. The hidden `generate`
     writes only there, never into whatever directory a user happens to be in."""
     root = Path(given) if given is not None else Path(__file__).resolve().parent.parent
