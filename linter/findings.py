@@ -8,8 +8,20 @@ from dataclasses import dataclass, field
 from linter.levels import FixSafety, Severity
 
 
+class _Pickled:
+    """Pickled as the class and its field values. A frozen slotted dataclass otherwise
+    pickles through `__getstate__`/`__setstate__`, which call `dataclasses.fields()` per
+    object: unpickling a corpus run's findings sent by the child processes took the main
+    process 80 ms of CPU (30 ms this way), while the children needed both cores."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type, tuple[object, ...]]:
+        return type(self), tuple([getattr(self, name) for name in self.__slots__])
+
+
 @dataclass(frozen=True, slots=True)
-class Edit:
+class Edit(_Pickled):
     """Replace text[start:end] with `text`; offsets are str indices of the original text.
 
     The text is the file decoded without newline translation, so CRLF pairs count as two
@@ -22,14 +34,14 @@ class Edit:
 
 
 @dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(_Pickled):
     edits: tuple[Edit, ...]
     safety: FixSafety
     title: str
 
 
 @dataclass(frozen=True, slots=True)
-class Span:
+class Span(_Pickled):
     """Half-open range of str offsets into the file's text."""
 
     start: int
@@ -49,7 +61,7 @@ class Violation:
 
 
 @dataclass(frozen=True, slots=True)
-class ObjectId:
+class ObjectId(_Pickled):
     """The Kubernetes object (or Python scope) a finding belongs to."""
 
     api_version: str | None = None
@@ -67,7 +79,7 @@ class ObjectId:
 
 
 @dataclass(frozen=True, slots=True)
-class Position:
+class Position(_Pickled):
     """1-based line and column (columns count characters)."""
 
     line: int
@@ -75,7 +87,7 @@ class Position:
 
 
 @dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(_Pickled):
     rule_id: str
     rule_name: str
     severity: Severity

@@ -304,3 +304,29 @@ def test_each_file_is_handed_on_as_soon_as_it_is_checked(
     first = next(each)
     assert first.path == paths[0] and checked == paths[:1]
     assert [c.path for c in each] == paths[1:] and checked == paths
+
+
+def test_findings_cross_the_pipe_unchanged() -> None:
+    """Findings are pickled field by field (their own `__reduce__`), not through the
+    dataclass state functions: every field, nested ones included, must come back."""
+    import pickle
+
+    from linter.findings import Edit, Fix, ObjectId, Position, Span
+    from linter.levels import FixSafety, Severity
+
+    finding = Finding(
+        rule_id="JP101",
+        rule_name="jobs-rbac",
+        severity=Severity.WARNING,
+        path="deploy/rbac.yaml",
+        start=Position(3, 5),
+        end=Position(3, 9),
+        message="batch/jobs",
+        span=Span(40, 44),
+        obj=ObjectId("rbac.authorization.k8s.io/v1", "Role", "tasks", "runner"),
+        fix=Fix((Edit(40, 44, "pods"),), FixSafety.SAFE, "grant pods"),
+        fingerprint="abc",
+    )
+    back = pickle.loads(pickle.dumps([finding, dataclasses.replace(finding, obj=None)]))
+    assert back[0] == finding and back[0].fix == finding.fix and back[0].obj == finding.obj
+    assert back[1].obj is None and back[1].fix == finding.fix
