@@ -365,65 +365,84 @@ def check(
     shard_spec = _parse_shard(shard)
     if statistics and output_format not in ("text", "json"):
         raise UsageProblem(f"--statistics prints text or json, not {output_format}")
-    findings: list[Finding] = []
-    stream: Iterable[Finding] | None = None
-    files = 0
-    groups: list[tuple[Options, list[str]]] = []
-    stdin_name = _stdin(paths, stdin_filename)
-    if stdin_name is not None:
-        data = sys.stdin.buffer.read()
-        if not (force_exclude and projects.excluded(stdin_name)):
-            options = projects.for_path(stdin_name)
-            groups = [(options, [stdin_name])]
-            projects.check_selectors()
-            findings.extend(check_bytes(stdin_name, data, options.ruleset).findings)
-            files = 1
-    else:
-        targets = _inputs(paths, projects, force_exclude)
-        if changed_since is not None:
-            targets = _changed(targets, changed_since)
-        if shard_spec is not None:
-            targets = run.shard(targets, *shard_spec)
-        groups = _groups(projects, targets)
-        progress = output_format == "text" and _isatty(sys.stderr) and not os.environ.get("CI")
-        checking = [
-            run.check_each(
-                sorted(members),
-                options.ruleset,
-                jobs=jobs or run.default_jobs(),
-                cache=None if no_cache else _result_cache(cache_dir, options.ruleset),
-                progress=progress,
-            )
-            for options, members in groups
-        ]
-        files = sum(len(members) for _, members in groups)
-        if len(checking) == 1 and baseline_path is None:
-            # One config's files, sorted: each file's findings are written as it is
-            # checked, already in the report's order, and none is kept.
-            stream = Tally(_findings_of(checking[0]))
+    # Children start checking as soon as the walk has found enough files; closed (each
+    # told to stop and waited for) once the output is written, or on an error.
+    with contextlib.closing(run.Workers(jobs or run.default_jobs())) as workers:
+        findings: list[Finding] = []
+        stream: Iterable[Finding] | None = None
+        files = 0
+        groups: list[tuple[Options, list[str]]] = []
+        stdin_name = _stdin(paths, stdin_filename)
+        if stdin_name is not None:
+            data = sys.stdin.buffer.read()
+            if not (force_exclude and projects.excluded(stdin_name)):
+                options = projects.for_path(stdin_name)
+                groups = [(options, [stdin_name])]
+                projects.check_selectors()
+                findings.extend(check_bytes(stdin_name, data, options.ruleset).findings)
+                files = 1
         else:
-            findings = [f for each in checking for f in _findings_of(each)]
-    if stream is None:
-        findings.sort(key=lambda f: f.sort_key())
-        if baseline_path is not None:
-            findings = _without_baseline(findings, baseline_path)
-        stream = findings
-    report = Report(
-        stream,
-        _rules_of(projects, groups),
-        files,
-        color=output is None and output_format == "text" and _color(color, sys.stdout),
-    )
-    pieces = (
-        _statistics(report, output_format)
-        if statistics
-        else reporters.chunks(output_format, report)
-    )
-    if output:
-        with open(output, "w", encoding="utf-8") as out:
-            out.writelines(pieces)
-    else:
-        sys.stdout.writelines(pieces)
+            caches: dict[int, ResultCache | None] = {}
+
+            def cache_of(ruleset: RuleSet) -> ResultCache | None:
+                if id(ruleset) not in caches:
+                    caches[id(ruleset)] = None if no_cache else _result_cache(cache_dir, ruleset)
+                return caches[id(ruleset)]
+
+            def found(path: str) -> None:
+                """A file the walk found, handed on to be checked while the walk goes on, if
+                the run checks it (as `targets` below will say)."""
+                if projects.is_config(path) or (shard_spec and not run.in_shard(path, *shard_spec)):
+                    return
+                ruleset = projects.options_of_file(path).ruleset
+                workers.offer(path, ruleset, cache_of(ruleset))
+
+            # --changed-since keeps few of the files, known only once git has been asked.
+            targets = _inputs(paths, projects, force_exclude, None if changed_since else found)
+            if changed_since is not None:
+                targets = _changed(targets, changed_since)
+            if shard_spec is not None:
+                targets = run.shard(targets, *shard_spec)
+            groups = _groups(projects, targets)
+            progress = output_format == "text" and _isatty(sys.stderr) and not os.environ.get("CI")
+            checking = [
+                run.check_each(
+                    sorted(members),
+                    options.ruleset,
+                    cache=cache_of(options.ruleset),
+                    progress=progress,
+                    workers=workers,
+                )
+                for options, members in groups
+            ]
+            files = sum(len(members) for _, members in groups)
+            if len(checking) == 1 and baseline_path is None:
+                # One config's files, sorted: each file's findings are written as it is
+                # checked, already in the report's order, and none is kept.
+                stream = Tally(_findings_of(checking[0]))
+            else:
+                findings = [f for each in checking for f in _findings_of(each)]
+        if stream is None:
+            findings.sort(key=lambda f: f.sort_key())
+            if baseline_path is not None:
+                findings = _without_baseline(findings, baseline_path)
+            stream = findings
+        report = Report(
+            stream,
+            _rules_of(projects, groups),
+            files,
+            color=output is None and output_format == "text" and _color(color, sys.stdout),
+        )
+        pieces = (
+            _statistics(report, output_format)
+            if statistics
+            else reporters.chunks(output_format, report)
+        )
+        if output:
+            with open(output, "w", encoding="utf-8") as out:
+                out.writelines(pieces)
+        else:
+            sys.stdout.writelines(pieces)
     sys.exit(EXIT_FINDINGS if tally(report.findings).fails(fail_on) else EXIT_CLEAN)
 
 
@@ -534,9 +553,15 @@ def clean(cache_dir: str) -> None:
         raise UsageProblem(f"{cache_dir} does not look like a job2pod cache; not removed")
 
 
-def _inputs(paths: Sequence[str], projects: Projects, force_exclude: bool = False) -> list[str]:
+def _inputs(
+    paths: Sequence[str],
+    projects: Projects,
+    force_exclude: bool = False,
+    on_found: Callable[[str], None] | None = None,
+) -> list[str]:
     """The files to check: directories walked (each file's config may exclude it), files
-    named explicitly kept unless --force-exclude; config files never."""
+    named explicitly kept unless --force-exclude; config files never. `on_found` is told
+    each file as the walk finds it (config files too)."""
     from linter.discover import discover
 
     inputs = list(paths) or ["."]
@@ -544,7 +569,9 @@ def _inputs(paths: Sequence[str], projects: Projects, force_exclude: bool = Fals
         raise UsageProblem(f"no such file or directory: {missing}")
     if force_exclude:
         inputs = [p for p in inputs if not projects.excluded(p)]
-    found = discover(inputs, exclude=projects.excludes_file, on_listing=projects.listed)
+    found = discover(
+        inputs, exclude=projects.excludes_file, on_listing=projects.listed, on_found=on_found
+    )
     return [p for p in found if not projects.is_config(p)]
 
 

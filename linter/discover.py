@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Callable, Iterator, Sequence, Set
+from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 
 from linter.engine import LANGUAGES
 
@@ -30,17 +30,25 @@ def discover(
     paths: Sequence[str],
     exclude: Callable[[str], bool] | None = None,
     on_listing: OnListing | None = None,
+    on_found: Callable[[str], None] | None = None,
 ) -> list[str]:
     """Files to check; `exclude` drops walked files (never ones named explicitly).
-    `on_listing(directory, names)` is told the names in each directory a tree walk lists."""
+    `on_listing(directory, names)` is told the names in each directory a tree walk lists;
+    `on_found(path)` each file as it is found, so that checking can start during the walk.
+    A directory's files come in sorted order."""
     cwd = os.path.realpath(os.getcwd())
     found: list[str] = []
     for raw in paths:
+        files: Iterable[str]
         if os.path.isdir(raw):
             walked = _walk(raw, display_path(raw, cwd), on_listing)
-            found.extend(p for p in walked if not (exclude and exclude(p)))
+            files = (p for p in walked if not (exclude and exclude(p)))
         else:
-            found.append(display_path(raw, cwd))
+            files = [display_path(raw, cwd)]
+        for path in files:
+            found.append(path)
+            if on_found is not None:
+                on_found(path)
     # Several inputs may name the same file; one directory's walk names each file once.
     return list(dict.fromkeys(found)) if len(paths) > 1 else found
 
@@ -55,10 +63,10 @@ def display_path(path: str, cwd: str | None = None) -> str:
     return path.replace(os.sep, "/")
 
 
-def _walk(root: str, base: str, on_listing: OnListing | None = None) -> list[str]:
+def _walk(root: str, base: str, on_listing: OnListing | None = None) -> Iterator[str]:
     """Files below `root` with a known suffix, as `base` joined with their path in it,
-    sorted. Built as the one list the run keeps (142,000 paths of a big tree are tens
-    of MiB, and every worker process inherits them)."""
+    in sorted order: the order they are reported in, so that the results of the files
+    checked first are written first and not kept."""
     prefix = "" if base == "." else base.rstrip("/") + "/"
     listed = _git_files(root)
     if listed is not None and _ignored_by_git(root):
@@ -66,21 +74,17 @@ def _walk(root: str, base: str, on_listing: OnListing | None = None) -> list[str
         # tree, perhaps with a file or two force-added): the user asked for it, so it is walked.
         listed = None
     real_root = os.path.realpath(root)
-    found: list[str] = []
     if listed is None:
         # A tree walk knows from the directory entries which files are plain (no stat
         # call); symlinks are looked at one by one.
         for rel, plain in _walk_tree(root, on_listing):
             if plain or _kept(os.path.join(root, rel), real_root):
-                found.append(prefix + rel)
+                yield prefix + rel
     else:
-        found = [
-            prefix + rel
-            for rel in listed
-            if rel.lower().endswith(_SUFFIXES) and _kept(os.path.join(root, rel), real_root)
-        ]
-    found.sort()
-    return found
+        listed.sort()
+        for rel in listed:
+            if rel.lower().endswith(_SUFFIXES) and _kept(os.path.join(root, rel), real_root):
+                yield prefix + rel
 
 
 def _kept(full: str, real_root: str) -> bool:
@@ -131,21 +135,39 @@ def _ignored_by_git(root: str) -> bool:
 
 
 def _walk_tree(root: str, on_listing: OnListing | None = None) -> Iterator[tuple[str, bool]]:
-    """(path, is a plain file) below `root` for the known suffixes."""
-    stack = [""]
-    while stack:
-        rel_dir = stack.pop()
-        directory = os.path.join(root, rel_dir) if rel_dir else root
-        try:
-            entries = list(os.scandir(directory))
-        except OSError:
-            continue
-        if on_listing is not None:
-            on_listing(directory, {entry.name for entry in entries})
-        for entry in entries:
-            rel = f"{rel_dir}/{entry.name}" if rel_dir else entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if entry.name != ".git":
-                    stack.append(rel)
-            elif entry.name.lower().endswith(_SUFFIXES):
-                yield rel, entry.is_file(follow_symlinks=False)
+    """(path, is a plain file) below `root` for the known suffixes, in sorted order: each
+    directory's entries by name, a subdirectory's name as if it ended in "/", as the
+    paths of the files in it do."""
+    pending = [iter(_listing(root, "", on_listing))]
+    while pending:
+        for rel, is_directory, plain in pending[-1]:
+            if is_directory:
+                pending.append(iter(_listing(root, rel, on_listing)))
+                break
+            yield rel, plain
+        else:
+            pending.pop()
+
+
+def _listing(root: str, rel_dir: str, on_listing: OnListing | None) -> list[tuple[str, bool, bool]]:
+    """(path, is a directory, is a plain file) of the entries of one directory worth
+    looking at (subdirectories but `.git`, files with a known suffix), sorted."""
+    directory = os.path.join(root, rel_dir) if rel_dir else root
+    try:
+        with os.scandir(directory) as listing:
+            entries = list(listing)
+    except OSError:
+        return []
+    if on_listing is not None:
+        on_listing(directory, {entry.name for entry in entries})
+    head = f"{rel_dir}/" if rel_dir else ""
+    kept: list[tuple[str, str, bool, bool]] = []
+    for entry in entries:
+        name = entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if name != ".git":
+                kept.append((name + "/", head + name, True, False))
+        elif name.lower().endswith(_SUFFIXES):
+            kept.append((name, head + name, False, entry.is_file(follow_symlinks=False)))
+    kept.sort()
+    return [(rel, is_directory, plain) for _, rel, is_directory, plain in kept]

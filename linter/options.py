@@ -124,9 +124,13 @@ class Projects:
         `exclude` and `extend-exclude` say."""
         return self.is_config(path) or self.for_path(path).excluded(path)
 
+    def options_of_file(self, path: str) -> Options:
+        """`for_path` of a path known to be a file."""
+        return self._options(self.config_of_file(path))
+
     def excludes_file(self, path: str) -> bool:
         """`excluded`, for a file found by walking a directory."""
-        return self.is_config(path) or self._options(self.config_of_file(path)).excluded(path)
+        return self.is_config(path) or self.options_of_file(path).excluded(path)
 
     def is_config(self, path: str) -> bool:
         """A file named as config files are, or the one given with --config."""

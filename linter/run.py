@@ -12,6 +12,7 @@ import dataclasses
 import gc
 import os
 import sys
+from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -32,7 +33,10 @@ PARALLEL_THRESHOLD = 200
 GC_THRESHOLD = (5000, 10, 10)
 PROGRESS_THRESHOLD = 300
 _CHUNK = 16
-_ruleset: RuleSet | None = None
+# Chunks a child holds: the one it checks and the next, so that it never waits for this
+# process, and the chunks that finish early are few.
+_AHEAD = 2
+_FEED_EVERY = 8
 
 
 class RunResult(NamedTuple):
@@ -45,14 +49,15 @@ class RunResult(NamedTuple):
 
 def shard(paths: Sequence[str], index: int, count: int) -> list[str]:
     """The stable 1/count of `paths` that shard `index` (1-based) checks."""
+    return [p for p in paths if in_shard(p, index, count)]
+
+
+def in_shard(path: str, index: int, count: int) -> bool:
     import hashlib
 
-    return [
-        p
-        for p in paths
-        if int(hashlib.sha1(p.encode("utf-8", "surrogatepass")).hexdigest(), 16) % count
-        == index - 1
-    ]
+    return int(hashlib.sha1(path.encode("utf-8", "surrogatepass")).hexdigest(), 16) % count == (
+        index - 1
+    )
 
 
 def language_for(path: str) -> str:
@@ -64,18 +69,17 @@ def language_for(path: str) -> str:
 _Result = tuple[str, list["Finding"], int, int, "str | None"]
 
 
-def _check_one(path: str) -> _Result:
-    assert _ruleset is not None
+def _check_one(path: str, ruleset: RuleSet) -> _Result:
     try:
         stat = os.stat(path)
-        if stat.st_size > _ruleset.max_file_size:
-            report = oversized(path, stat.st_size, _ruleset)
+        if stat.st_size > ruleset.max_file_size:
+            report = oversized(path, stat.st_size, ruleset)
             return path, report.findings, stat.st_size, stat.st_mtime_ns, None
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
         return path, [], 0, 0, f"cannot read {path}: {exc.strerror}"
-    report = check_bytes(path, data, _ruleset, language=language_for(path))
+    report = check_bytes(path, data, ruleset, language=language_for(path))
     return path, [_without_edits(f) for f in report.findings], stat.st_size, stat.st_mtime_ns, None
 
 
@@ -123,22 +127,26 @@ def check_each(
     jobs: int = 1,
     cache: ResultCache | None = None,
     progress: bool = False,
+    workers: Workers | None = None,
 ) -> Iterator[Checked]:
     """Each file's results in input order, as soon as it and every file before it are
-    checked: a caller can write them out and keep none. Children claim chunks in order,
-    so only the few chunks that finish early wait here."""
+    checked: a caller can write them out and keep none. Children take chunks in order,
+    so only the few chunks that finish early wait here. `workers` may have been handed
+    some of the paths already (as discovery found them); without, the run has its own."""
     unique = list(dict.fromkeys(paths))
     if len(unique) < len(paths):  # a path named twice: reported twice, checked once
-        done = {c.path: c for c in check_each(unique, ruleset, jobs, cache, progress)}
+        done = {c.path: c for c in check_each(unique, ruleset, jobs, cache, progress, workers)}
         yield from (done[path] for path in paths)
         return
-    global _ruleset
-    _ruleset = ruleset
     tune_gc()
+    own = workers is None
+    if workers is None:
+        workers = Workers(jobs)
     hits: dict[str, list[Finding]] = {}
     misses = []
     for path in paths:
-        cached = _cached(cache, path)
+        workers.offer(path, ruleset, cache)
+        cached = workers.hit(path)
         if cached is None:
             misses.append(path)
         else:
@@ -147,7 +155,8 @@ def check_each(
     waiting: dict[str, Checked] = {}
     position = 0
     try:
-        for path, findings, size, mtime_ns, error in _map(misses, jobs, meter):
+        for count, (path, findings, size, mtime_ns, error) in enumerate(workers.results(misses), 1):
+            meter.update(count)
             if error is None and cache is not None:
                 cache.store(path, size, mtime_ns, findings)
             waiting[path] = Checked(path, findings, error)
@@ -161,6 +170,8 @@ def check_each(
             yield _ready(path, waiting, hits)
     finally:
         meter.erase()
+        if own:
+            workers.close()
         if cache is not None:
             cache.save()
 
@@ -204,94 +215,184 @@ class _Progress:
             sys.stderr.flush()
 
 
-def _map(paths: Sequence[str], jobs: int, meter: _Progress) -> Iterator[_Result]:
-    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        for done, result in enumerate(map(_check_one, paths), 1):
-            meter.update(done)
-            yield result
-        return
-    yield from _parallel(paths, jobs, meter)
+class _Child(NamedTuple):
+    process: Any
+    # The rulesets it has, by key: those alive when it was forked, then those sent to it.
+    known: set[int]
+    # The chunks sent to it and not answered yet, in the order sent.
+    holding: deque[tuple[int, list[str]]]
 
 
-def _parallel(paths: Sequence[str], jobs: int, meter: _Progress) -> Iterator[_Result]:
-    """`jobs` child processes take chunks of paths in turn from a shared counter and send
-    back each chunk's results; this process only waits for them, on the pipes.
+class Workers:
+    """The files of a run, checked in the order offered: in this process when there are
+    few, otherwise by `jobs` child processes, started as soon as the run has enough
+    files, and so while discovery still walks the tree (a core stood idle for that
+    tenth of a second of a corpus run). Each child holds at most two chunks of paths at a
+    time, sent over its own pipe, and sends back each chunk's results.
 
     Not multiprocessing.Pool: over the corpus its three helper threads, passing tasks and
     results between them, took this process 0.4 s of CPU on the two cores the workers
-    needed (the speedup of `--jobs 2` was 1.7), and a worker that dies leaves imap
-    waiting forever. Here, the paths a dead child took are checked at the end."""
-    import multiprocessing
-    from multiprocessing.connection import wait
+    needed, and a worker that dies leaves imap waiting forever. Here, the chunks a dead
+    child held go to the others, or are checked here when none is left."""
 
-    context: ForkContext | SpawnContext
-    if "fork" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("fork")
-    else:
-        context = multiprocessing.get_context("spawn")
-    chunks = context.Value("l", 0)
-    children: dict[Any, Any] = {}
-    # What is alive now (modules, rules, paths) lives as long as a child: frozen, a child's
-    # collector never walks it, nor writes to the memory pages it shares with this process.
-    # This process thaws it, so that a caller running many checks collects as before.
-    gc.freeze()
-    try:
-        for _ in range(min(jobs, -(-len(paths) // _CHUNK))):
-            receiver, sender = context.Pipe(duplex=False)
-            child = context.Process(
-                target=_child, args=(_ruleset, paths, chunks, sender), daemon=True
-            )
-            child.start()
-            sender.close()
-            children[receiver] = child
-    finally:
-        gc.unfreeze()
-    reported: set[str] = set()
-    done = 0
-    while children:
-        ready: list[Any] = wait(list(children))
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self._offered: set[str] = set()
+        self._hits: dict[str, list[Finding]] = {}
+        self._misses = 0
+        self._rulesets: dict[int, RuleSet] = {}
+        self._filling: dict[int, list[str]] = {}
+        self._queue: deque[tuple[int, list[str]]] = deque()
+        self._children: dict[Any, _Child] = {}
+        self._done: dict[str, _Result] = {}
+        self._started = False
+
+    def offer(self, path: str, ruleset: RuleSet, cache: ResultCache | None) -> None:
+        """Look `path` up in the cache, or queue it to be checked with `ruleset`. A path
+        offered again is ignored."""
+        if path in self._offered:
+            return
+        self._offered.add(path)
+        if cache is not None:
+            cached = _cached(cache, path)
+            if cached is not None:
+                self._hits[path] = cached
+                return
+        key = id(ruleset)
+        if key not in self._filling:
+            self._rulesets[key] = ruleset
+            self._filling[key] = []
+        chunk = self._filling[key]
+        chunk.append(path)
+        self._misses += 1
+        if len(chunk) == _CHUNK:
+            self._queue.append((key, self._filling.pop(key)))
+            # The walk finds a chunk in well under a millisecond, a child checks one in about
+            # ten: a look at the pipes every eighth chunk keeps them fed, for an eighth of
+            # the system calls.
+            if len(self._queue) % _FEED_EVERY == 0:
+                for result in self._exchange(block=False):
+                    self._done[result[0]] = result
+
+    def hit(self, path: str) -> list[Finding] | None:
+        """The cached findings of an offered path, once."""
+        return self._hits.pop(path, None)
+
+    def results(self, paths: Sequence[str]) -> Iterator[_Result]:
+        """The results of `paths` (offered, not cache hits) in the order they are checked;
+        results of other offered paths that come first are kept for their turn."""
+        self._queue.extend(self._filling.items())
+        self._filling.clear()
+        wanted = set(paths)
+        for path in paths:
+            if path in self._done:
+                wanted.discard(path)
+                yield self._done.pop(path)
+        while wanted:
+            if not self._queue and not any(c.holding for c in self._children.values()):
+                raise RuntimeError(f"{len(wanted)} files were never offered to be checked")
+            arrived = self._exchange(block=True) if self._parallel() else self._check_here()
+            for result in arrived:
+                if result[0] in wanted:
+                    wanted.discard(result[0])
+                    yield result
+                else:
+                    self._done[result[0]] = result
+
+    def close(self) -> None:
+        """Tell each child to stop, and wait for it: a child stops after its chunk."""
+        for pipe, child in self._children.items():
+            with contextlib.suppress(OSError):
+                pipe.send(None)
+            pipe.close()
+            child.process.join()
+        self._children.clear()
+
+    def _parallel(self) -> bool:
+        """Whether children check (started now if the run is big enough), or this process."""
+        if not self._started and self.jobs > 1 and self._misses >= PARALLEL_THRESHOLD:
+            self._start()
+        return bool(self._children)
+
+    def _start(self) -> None:
+        import multiprocessing
+
+        self._started = True
+        context: ForkContext | SpawnContext
+        if "fork" in multiprocessing.get_all_start_methods():
+            context = multiprocessing.get_context("fork")
+            inherited = dict(self._rulesets)
+        else:  # a spawned child gets each ruleset with its first chunk
+            context = multiprocessing.get_context("spawn")
+            inherited = {}
+        # What is alive now (modules, rules, paths) lives as long as a child: frozen, a
+        # child's collector never walks it, nor writes to the memory pages it shares with
+        # this process. This process thaws it, so that a caller running many checks
+        # collects as before.
+        gc.freeze()
+        try:
+            for _ in range(min(self.jobs, -(-self._misses // _CHUNK))):
+                here, there = context.Pipe()
+                process = context.Process(target=_child, args=(there, inherited), daemon=True)
+                process.start()
+                there.close()
+                self._children[here] = _Child(process, set(inherited), deque())
+        finally:
+            gc.unfreeze()
+
+    def _exchange(self, block: bool) -> list[_Result]:
+        """Results the children have sent (waiting for one when `block`), then queued
+        chunks to each child that holds fewer than two."""
+        from multiprocessing.connection import wait
+
+        if not self._parallel():
+            return []
+        arrived: list[_Result] = []
+        holding = [pipe for pipe, child in self._children.items() if child.holding]
+        ready: list[Any] = wait(holding, None if block else 0) if holding else []
         for pipe in ready:
             try:
-                results: list[_Result] = pipe.recv()
-            except (EOFError, OSError):  # the child is done, or died
-                children.pop(pipe).join()
-                pipe.close()
-                continue
-            for result in results:
-                reported.add(result[0])
-                yield result
-            done += len(results)
-            meter.update(done)
-    for result in map(_check_one, [p for p in paths if p not in reported]):
-        done += 1
-        meter.update(done)
-        yield result
+                arrived.extend(pipe.recv())
+                self._children[pipe].holding.popleft()
+            except (EOFError, OSError):
+                self._lose(pipe)
+        for pipe, child in list(self._children.items()):
+            try:
+                while self._queue and len(child.holding) < _AHEAD:
+                    key, chunk = self._queue.popleft()
+                    child.holding.append((key, chunk))
+                    pipe.send((key, None if key in child.known else self._rulesets[key], chunk))
+                    child.known.add(key)
+            except OSError:
+                self._lose(pipe)
+        return arrived
+
+    def _lose(self, pipe: Any) -> None:
+        """A child that died: what it held goes back to the front of the queue."""
+        child = self._children.pop(pipe)
+        self._queue.extendleft(reversed(child.holding))
+        pipe.close()
+        child.process.join()
+
+    def _check_here(self) -> Iterator[_Result]:
+        """The next queued chunk, checked in this process file by file: with no child,
+        each result is handed on as soon as it is known."""
+        key, chunk = self._queue.popleft()
+        return (_check_one(path, self._rulesets[key]) for path in chunk)
 
 
-def _claims(paths: Sequence[str], chunks: Any) -> Iterator[Sequence[str]]:
-    """The next chunk of `paths` no other process has taken, until none is left. (A child
-    killed inside the few instructions that hold the counter's lock would stop the others;
-    a lock-free counter is not to be had from multiprocessing.)"""
-    while True:
-        with chunks.get_lock():
-            start = chunks.value * _CHUNK
-            chunks.value += 1
-        if start >= len(paths):
-            return
-        yield paths[start : start + _CHUNK]
-
-
-def _child(ruleset: RuleSet, paths: Sequence[str], chunks: Any, sender: Any) -> None:
-    global _ruleset
-    _ruleset = ruleset
+def _child(pipe: Any, rulesets: dict[int, RuleSet]) -> None:
     tune_gc()
     # Ctrl-C reaches the whole process group, and a check that fails here fails again
     # when the main process checks the chunk itself: either way the main process says so,
     # once, instead of a traceback from each child.
     with contextlib.suppress(KeyboardInterrupt, Exception):
-        for chunk in _claims(paths, chunks):
-            sender.send([_check_one(path) for path in chunk])
-    sender.close()
+        while (message := pipe.recv()) is not None:
+            key, ruleset, chunk = message
+            if ruleset is not None:
+                rulesets[key] = ruleset
+            pipe.send([_check_one(path, rulesets[key]) for path in chunk])
+    pipe.close()
 
 
 def default_jobs() -> int:

@@ -220,7 +220,7 @@ def test_results_are_identical_with_and_without_the_cache(
     root = tmp_path / "cache"
     cold = run.check_files(files, ruleset, cache=cache.ResultCache(root, "k"))
 
-    def unexpected(path: str) -> tuple:  # type: ignore[type-arg]
+    def unexpected(path: str, ruleset: RuleSet) -> tuple:  # type: ignore[type-arg]
         raise AssertionError(f"{path} was checked again, not read from the cache")
 
     monkeypatch.setattr(run, "_check_one", unexpected)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import importlib.util
 import os
 import re
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -179,9 +179,9 @@ def test_children_share_the_files_and_each_is_reported_once(
     marks.mkdir()
     check_one = run._check_one
 
-    def marked(path: str) -> tuple:  # type: ignore[type-arg]
+    def marked(path: str, ruleset: RuleSet) -> tuple:  # type: ignore[type-arg]
         (marks / str(os.getpid())).touch()
-        return check_one(path)
+        return check_one(path, ruleset)
 
     monkeypatch.setattr(run, "_check_one", marked)
     shared = run.check_files(paths, ruleset, jobs=3)
@@ -195,11 +195,8 @@ def test_a_child_that_dies_loses_no_file(tmp_path: Path, monkeypatch: pytest.Mon
     ruleset = RuleSet(select_rules(load_catalog()))
     alone = run.check_files(paths, ruleset, jobs=1)
 
-    def dies_after_taking_work(
-        ruleset: RuleSet, paths: list[str], chunks: object, sender: object
-    ) -> None:
-        run._ruleset = ruleset
-        next(run._claims(paths, chunks))  # takes a chunk, then never reports it
+    def dies_after_taking_work(pipe: Any, rulesets: object) -> None:
+        pipe.recv()  # takes a chunk, then never reports it
         os._exit(3)
 
     monkeypatch.setattr(run, "_child", dies_after_taking_work)
@@ -208,24 +205,23 @@ def test_a_child_that_dies_loses_no_file(tmp_path: Path, monkeypatch: pytest.Mon
     assert survived.errors == []
 
 
-def test_a_spawned_child_checks_what_it_takes(tmp_path: Path) -> None:
-    """Windows has no fork: children are spawned, so the ruleset, the shared counter and
-    the pipe must reach them by pickling, and their results come back."""
+def test_a_spawned_child_checks_what_it_is_sent(tmp_path: Path) -> None:
+    """Windows has no fork: children are spawned, so the pipe must reach them by pickling,
+    the ruleset comes with the first chunk, and their results come back."""
     import multiprocessing
 
-    paths = _many_files(tmp_path)
+    paths = _many_files(tmp_path, count=40)
     ruleset = RuleSet(select_rules(load_catalog()))
     alone = run.check_files(paths, ruleset, jobs=1)
     context = multiprocessing.get_context("spawn")
-    chunks = context.Value("l", 0)
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=run._child, args=(ruleset, paths, chunks, sender))
+    here, there = context.Pipe()
+    child = context.Process(target=run._child, args=(there, {}))
     child.start()
-    sender.close()
-    results = []
-    with contextlib.suppress(EOFError):  # the child closes the pipe when it is done
-        while True:
-            results.extend(receiver.recv())
+    there.close()
+    here.send((7, ruleset, paths[:25]))
+    here.send((7, None, paths[25:]))  # the child keeps what it was sent
+    results = here.recv() + here.recv()
+    here.send(None)
     child.join(timeout=120)
     assert child.exitcode == 0
     assert [r[0] for r in results] == paths
@@ -244,9 +240,9 @@ def test_checks_run_in_spawned_children_when_fork_is_missing(
     in_main: list[str] = []
     check_one = run._check_one
 
-    def recorded(path: str) -> tuple:  # type: ignore[type-arg]
+    def recorded(path: str, ruleset: RuleSet) -> tuple:  # type: ignore[type-arg]
         in_main.append(path)  # a spawned child imports run afresh: never this function
-        return check_one(path)
+        return check_one(path, ruleset)
 
     monkeypatch.setattr(run, "_check_one", recorded)
     monkeypatch.setattr(multiprocessing, "get_all_start_methods", lambda: ["spawn"])
@@ -276,10 +272,10 @@ def test_a_check_that_fails_in_a_child_is_checked_again_without_a_traceback(
     main_pid = os.getpid()
     check_one = run._check_one
 
-    def fails_in_children(path: str) -> tuple:  # type: ignore[type-arg]
+    def fails_in_children(path: str, ruleset: RuleSet) -> tuple:  # type: ignore[type-arg]
         if os.getpid() != main_pid:
             raise RuntimeError("a check failed")
-        return check_one(path)
+        return check_one(path, ruleset)
 
     monkeypatch.setattr(run, "_check_one", fails_in_children)
     recovered = run.check_files(paths, ruleset, jobs=2)
@@ -295,9 +291,9 @@ def test_each_file_is_handed_on_as_soon_as_it_is_checked(
     checked: list[str] = []
     check_one = run._check_one
 
-    def counting(path: str) -> tuple[str, list[Finding], int, int, str | None]:
+    def counting(path: str, ruleset: RuleSet) -> tuple[str, list[Finding], int, int, str | None]:
         checked.append(path)
-        return check_one(path)
+        return check_one(path, ruleset)
 
     monkeypatch.setattr(run, "_check_one", counting)
     each = run.check_each(paths, RuleSet(select_rules(load_catalog())))
@@ -330,3 +326,75 @@ def test_findings_cross_the_pipe_unchanged() -> None:
     back = pickle.loads(pickle.dumps([finding, dataclasses.replace(finding, obj=None)]))
     assert back[0] == finding and back[0].fix == finding.fix and back[0].obj == finding.obj
     assert back[1].obj is None and back[1].fix == finding.fix
+
+
+def _two_projects(root: Path) -> Path:
+    """A tree of two projects, the inner one with a config of its own that leaves JP101
+    out, spread over directories: past the parallel threshold either way."""
+    role = (FIXTURES / "JP101" / "bad.yaml").read_text()
+    job = (FIXTURES / "JP201" / "bad.yaml").read_text()
+    for project in (root / "platform", root / "platform" / "team-b"):
+        for n in range(run.PARALLEL_THRESHOLD // 2):
+            directory = project / f"svc-{n % 7}"
+            directory.mkdir(parents=True, exist_ok=True)
+            (directory / f"role-{n}.yaml").write_text(role)
+            (directory / f"job-{n}.yml").write_text(job)
+    (root / "platform" / "team-b" / ".job2pod.yaml").write_text("ignore: [JP101]\n")
+    return root
+
+
+def test_children_check_while_the_walk_goes_on_and_the_report_is_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check` hands each file on as the walk finds it, children start once there are
+    enough, and a config met after they started reaches them: the report is byte for byte
+    the one process's."""
+    monkeypatch.chdir(_two_projects(tmp_path))
+    runner = CliRunner()
+    alone = runner.invoke(cli, ["check", "--no-cache", "--jobs", "1", "."])
+    assert alone.exit_code == 1 and "JP101" in alone.output and "team-b" in alone.output
+    assert not any("JP101" in line for line in alone.output.splitlines() if "team-b/" in line)
+    offered_when_started: list[int] = []
+    start = run.Workers._start
+
+    def recorded(workers: run.Workers) -> None:
+        offered_when_started.append(len(workers._offered))
+        start(workers)
+
+    monkeypatch.setattr(run.Workers, "_start", recorded)
+    shared = runner.invoke(cli, ["check", "--no-cache", "--jobs", "2", "."])
+    files = 4 * (run.PARALLEL_THRESHOLD // 2)
+    assert offered_when_started and offered_when_started[0] < files
+    assert shared.output == alone.output and shared.exit_code == alone.exit_code
+
+
+def test_a_walk_gives_the_files_in_sorted_order(tmp_path: Path) -> None:
+    """The order the report has: a directory's files sort after names that are smaller
+    than "/" ("a-b", "a.yaml") and before larger ones ("a0", "a_")."""
+    from linter.discover import discover
+
+    names = ["a-b.yaml", "a.yaml", "a/x.yaml", "a/b/c.yaml", "a0.yaml", "a_.yaml", "A.yaml"]
+    names += ["a b/z.yaml", "é.yaml", "b/.hidden/d.yaml", "b.yml", "a/b.yaml", "a/b-c/e.py"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("kind: ConfigMap\n")
+    walked = discover([str(tmp_path)])
+    assert walked == sorted(walked)
+    assert [p[len(str(tmp_path)) + 1 :] for p in walked] == sorted(names)
+
+
+@pytest.mark.slow
+def test_the_command_gives_the_same_report_whatever_the_jobs(
+    sample: list[str], tmp_path: Path
+) -> None:
+    """The corpus sample through `check` itself, files handed on as they are named."""
+    runner = CliRunner()
+    common = ["check", "--no-cache", "--fail-on", "never", "--format", "json"]
+    alone = runner.invoke(cli, [*common, "--jobs", "1", *sample])
+    shared = runner.invoke(cli, [*common, "--jobs", "2", *sample])
+    assert alone.exit_code == 0 and '"code": "JP' in alone.output
+    assert shared.output == alone.output
+    cached = ["check", "--cache-dir", str(tmp_path / "cache"), "--fail-on", "never"]
+    cold = runner.invoke(cli, [*cached, "--format", "json", *sample])
+    warm = runner.invoke(cli, [*cached, "--format", "json", *sample])
+    assert cold.output == warm.output == alone.output
