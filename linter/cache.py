@@ -256,22 +256,27 @@ def findings_from_dicts(items: Sequence[Mapping[str, Any]]) -> list[Finding]:
     from linter.findings import Edit, Finding, Fix, ObjectId, Position, Span
     from linter.levels import FixSafety, Severity
 
+    # A warm run builds every finding here: positional arguments, and the severity from a
+    # dict (Severity(value) goes through the enum machinery for each finding).
+    severities = {severity.value: severity for severity in Severity}
+
     def finding(d: Mapping[str, Any]) -> Finding:
         fix = d["fix"]
+        obj = d["obj"]
         return Finding(
-            rule_id=d["rule_id"],
-            rule_name=d["rule_name"],
-            severity=Severity(d["severity"]),
-            path=d["path"],
-            start=Position(*d["start"]),
-            end=Position(*d["end"]),
-            message=d["message"],
-            span=Span(*d["span"]),
-            obj=None if d["obj"] is None else ObjectId(*d["obj"]),
-            fix=None
+            d["rule_id"],
+            d["rule_name"],
+            severities[d["severity"]],
+            d["path"],
+            Position(*d["start"]),
+            Position(*d["end"]),
+            d["message"],
+            Span(*d["span"]),
+            None if obj is None else ObjectId(*obj),
+            None
             if fix is None
             else Fix(tuple(Edit(*e) for e in fix["edits"]), FixSafety(fix["safety"]), fix["title"]),
-            fingerprint=d["fingerprint"],
+            d["fingerprint"],
         )
 
     return [finding(d) for d in items]

@@ -389,13 +389,18 @@ def check(
                     caches[id(ruleset)] = None if no_cache else _result_cache(cache_dir, ruleset)
                 return caches[id(ruleset)]
 
+            of_config: dict[str | None, tuple[RuleSet, ResultCache | None]] = {}
+
             def found(path: str) -> None:
                 """A file the walk found, handed on to be checked while the walk goes on, if
                 the run checks it (as `targets` below will say)."""
                 if projects.is_config(path) or (shard_spec and not run.in_shard(path, *shard_spec)):
                     return
-                ruleset = projects.options_of_file(path).ruleset
-                workers.offer(path, ruleset, cache_of(ruleset))
+                config = projects.config_of_file(path)
+                if config not in of_config:
+                    ruleset = projects.options_of_file(path).ruleset
+                    of_config[config] = ruleset, cache_of(ruleset)
+                workers.offer(path, *of_config[config])
 
             # --changed-since keeps few of the files, known only once git has been asked.
             targets = _inputs(paths, projects, force_exclude, None if changed_since else found)

@@ -77,8 +77,9 @@ def _walk(root: str, base: str, on_listing: OnListing | None = None) -> Iterator
     if listed is None:
         # A tree walk knows from the directory entries which files are plain (no stat
         # call); symlinks are looked at one by one.
-        for rel, plain in _walk_tree(root, on_listing):
-            if plain or _kept(os.path.join(root, rel), real_root):
+        links: set[str] = set()
+        for rel in _walk_tree(root, on_listing, links):
+            if rel not in links or _kept(os.path.join(root, rel), real_root):
                 yield prefix + rel
     else:
         listed.sort()
@@ -134,24 +135,24 @@ def _ignored_by_git(root: str) -> bool:
     return done.returncode == 0
 
 
-def _walk_tree(root: str, on_listing: OnListing | None = None) -> Iterator[tuple[str, bool]]:
-    """(path, is a plain file) below `root` for the known suffixes, in sorted order: each
-    directory's entries by name, a subdirectory's name as if it ended in "/", as the
-    paths of the files in it do."""
-    pending = [iter(_listing(root, "", on_listing))]
+def _walk_tree(root: str, on_listing: OnListing | None, links: set[str]) -> Iterator[str]:
+    """Paths below `root` for the known suffixes, in sorted order; the ones that are not
+    plain files (symlinks) are added to `links`."""
+    pending = [iter(_listing(root, "", on_listing, links))]
     while pending:
-        for rel, is_directory, plain in pending[-1]:
-            if is_directory:
-                pending.append(iter(_listing(root, rel, on_listing)))
+        for rel in pending[-1]:
+            if rel[-1] == "/":
+                pending.append(iter(_listing(root, rel[:-1], on_listing, links)))
                 break
-            yield rel, plain
+            yield rel
         else:
             pending.pop()
 
 
-def _listing(root: str, rel_dir: str, on_listing: OnListing | None) -> list[tuple[str, bool, bool]]:
-    """(path, is a directory, is a plain file) of the entries of one directory worth
-    looking at (subdirectories but `.git`, files with a known suffix), sorted."""
+def _listing(root: str, rel_dir: str, on_listing: OnListing | None, links: set[str]) -> list[str]:
+    """The entries of one directory worth looking at, sorted: subdirectories but `.git`
+    (with a "/" at the end, where the paths of their files sort too), files with a known
+    suffix."""
     directory = os.path.join(root, rel_dir) if rel_dir else root
     try:
         with os.scandir(directory) as listing:
@@ -161,13 +162,15 @@ def _listing(root: str, rel_dir: str, on_listing: OnListing | None) -> list[tupl
     if on_listing is not None:
         on_listing(directory, {entry.name for entry in entries})
     head = f"{rel_dir}/" if rel_dir else ""
-    kept: list[tuple[str, str, bool, bool]] = []
+    names: list[str] = []
     for entry in entries:
         name = entry.name
         if entry.is_dir(follow_symlinks=False):
             if name != ".git":
-                kept.append((name + "/", head + name, True, False))
+                names.append(name + "/")
         elif name.lower().endswith(_SUFFIXES):
-            kept.append((name, head + name, False, entry.is_file(follow_symlinks=False)))
-    kept.sort()
-    return [(rel, is_directory, plain) for _, rel, is_directory, plain in kept]
+            names.append(name)
+            if not entry.is_file(follow_symlinks=False):
+                links.add(head + name)
+    names.sort()
+    return [head + name for name in names]

@@ -138,15 +138,13 @@ def check_each(
         done = {c.path: c for c in check_each(unique, ruleset, jobs, cache, progress, workers)}
         yield from (done[path] for path in paths)
         return
-    tune_gc()
     own = workers is None
     if workers is None:
         workers = Workers(jobs)
     hits: dict[str, list[Finding]] = {}
     misses = []
     for path in paths:
-        workers.offer(path, ruleset, cache)
-        cached = workers.hit(path)
+        cached = workers.take(path, ruleset, cache)
         if cached is None:
             misses.append(path)
         else:
@@ -236,6 +234,8 @@ class Workers:
     child held go to the others, or are checked here when none is left."""
 
     def __init__(self, jobs: int) -> None:
+        # From the first file on: cache hits, found during the walk, are objects too.
+        tune_gc()
         self.jobs = jobs
         self._offered: set[str] = set()
         self._hits: dict[str, list[Finding]] = {}
@@ -274,8 +274,11 @@ class Workers:
                 for result in self._exchange(block=False):
                     self._done[result[0]] = result
 
-    def hit(self, path: str) -> list[Finding] | None:
-        """The cached findings of an offered path, once."""
+    def take(self, path: str, ruleset: RuleSet, cache: ResultCache | None) -> list[Finding] | None:
+        """`offer`, unless offered before, then the findings the cache had for `path`,
+        if it had them (once)."""
+        if path not in self._offered:
+            self.offer(path, ruleset, cache)
         return self._hits.pop(path, None)
 
     def results(self, paths: Sequence[str]) -> Iterator[_Result]:
