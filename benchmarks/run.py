@@ -4,12 +4,11 @@
     python benchmarks/run.py --corpus DIR --repeat 5 --skip-slow
 
 Every figure is the median of --repeat runs of a whole process, with its peak RSS
-(from wait4); the one-process figures (15 rounds) and the --jobs speedup (7) are the median
-of the ratios of runs made one after another, in rounds. Floors: `cat` of every file,
-PyYAML's C loader `load_all` (when PyYAML is installed), ruamel.yaml round-trip (slow:
---skip-slow leaves it out), `import ruamel.yaml` and `ast.parse` over the Python standard
-library. Results go to
-benchmarks/results/<date>.md. Nothing here is asserted in tests: machines differ, ratios
+(from wait4); the one-process figures and the --jobs speedup (15 rounds each) and warm/cold
+(7) are the median of the ratios of runs made one after another, in rounds. Floors: `cat`
+of every file, PyYAML's C loader `load_all` (when PyYAML is installed), ruamel.yaml
+round-trip (slow: --skip-slow leaves it out), `import ruamel.yaml` and `ast.parse` over the
+Python standard library. Results go to benchmarks/results/<date>.md. Nothing here is asserted in tests: machines differ, ratios
 within one run do not.
 """
 
@@ -286,7 +285,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Interleaved, so that a slower stretch of a shared machine hits both sides alike.
     j1_runs, j2_runs, two_runs = [], [], []
     one_job = [*command(), "check", "--no-cache", "--fail-on", "never", "--jobs", "1", str(corpus)]
-    for _ in range(max(args.repeat, 7)):
+    # 15 rounds: on this shared machine one round's ratio ranged from 1.53 to 2.04.
+    for _ in range(max(args.repeat, 15)):
         j1_runs.append(run_j2p("jobs 1", ["--no-cache", "--jobs", "1"], repeat=1)[0])
         j2_runs.append(run_j2p("jobs 2", ["--no-cache", "--jobs", "2"], repeat=1)[0])
         two_runs.append(side_by_side(one_job))
@@ -301,7 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # JSON: a run's reports as plain data, through the C encoder, as they are checked.
     runs: dict[str, list[float]] = {"cold": [], "warm": [], "cold json": [], "warm json": []}
     peaks: dict[str, float] = dict.fromkeys(runs, 0.0)
-    for _ in range(args.repeat):
+    for _ in range(max(args.repeat, 7)):
         for label, extra in (
             ("cold", ["--no-cache"]),
             ("warm", ["--cache-dir", str(cache)]),
@@ -447,8 +447,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"# job2pod benchmark, {dt.date.today().isoformat()}",
         "",
         f"Corpus: `{corpus}` ({count} YAML files); {os.cpu_count()} CPUs; Python {sys.version.split()[0]};"
-        f" median of {args.repeat} runs; one-process figures and the --jobs speedup: median of"
-        " the ratios of paired runs.",
+        f" median of {args.repeat} runs; one-process figures, the --jobs speedup (15 rounds) and"
+        " warm/cold (7): median of the ratios of paired runs.",
         "",
         "| figure | ratio | target |",
         "|---|---|---|",
