@@ -89,7 +89,7 @@ def test_a_one_file_run_reads_and_writes_only_its_shard(
     before = _shard_files(root)
     assert len(before) == cache.SHARDS
     one = _write(tmp_path / "one.yaml")
-    own = f"v2/k/{cache.shard_of(one):02x}.json"
+    own = f"v3/k/{cache.shard_of(one):02x}.json"
     read: list[str] = []
     read_shard = cache._read_shard
 
@@ -131,7 +131,7 @@ def test_a_same_size_edit_is_checked_again(tmp_path: Path, ruleset: RuleSet) -> 
         '{"PATH": 3}',
         '{"PATH": [SIZE]}',
         '{"PATH": [SIZE, MTIME, 7]}',
-        '{"PATH": [SIZE, MTIME, [{"rule_id": "JP101"}]]}',
+        '{"PATH": [SIZE, MTIME, [["JP101"]]]}',
         '{"PATH": [SIZE, MTIME, [LOUD]]}',
     ],
     ids=[
@@ -152,8 +152,9 @@ def test_a_corrupt_shard_is_a_miss_and_is_rewritten(
     expected = run.check_files([role], ruleset).findings
     run.check_files([role], ruleset, cache=cache.ResultCache(root, "k"))
     stat = os.stat(role)
-    loud = {**cache.finding_to_dict(expected[0]), "severity": "loud"}
-    shard = root / "v2" / "k" / f"{cache.shard_of(role):02x}.json"
+    loud = cache.finding_to_row(expected[0])
+    loud[2] = "loud"
+    shard = root / "v3" / "k" / f"{cache.shard_of(role):02x}.json"
     shard.write_text(
         text.replace("PATH", json.dumps(role)[1:-1])
         .replace("SIZE", str(stat.st_size))
@@ -199,7 +200,7 @@ def test_an_old_layout_index_is_ignored(tmp_path: Path, ruleset: RuleSet) -> Non
     stat = os.stat(config_map)
     # A v1 index that claims a finding for this very file at its size and mtime.
     role = _write(tmp_path / "role.yaml")
-    claimed = [cache.finding_to_dict(f) for f in run.check_files([role], ruleset).findings]
+    claimed = [cache.finding_to_row(f) for f in run.check_files([role], ruleset).findings]
     v1 = root / "v1" / "results-k.json"
     v1.parent.mkdir(parents=True)
     entry = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns, "findings": claimed}
