@@ -8,7 +8,6 @@ back in input order, so the output is the same whatever the number of jobs.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import os
 import sys
@@ -90,7 +89,7 @@ def _without_edits(finding: Finding) -> Finding:
     fix = finding.fix
     if fix is None or not fix.edits:
         return finding
-    return dataclasses.replace(finding, fix=dataclasses.replace(fix, edits=()))
+    return finding._replace(fix=fix._replace(edits=()))
 
 
 def tune_gc() -> None:

@@ -3,7 +3,6 @@ nothing it finds on disk (corrupt, replaced, of an older layout) is ever an erro
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from pathlib import Path
@@ -25,7 +24,7 @@ def ruleset() -> RuleSet:
 
 
 def _key(findings: list) -> list:  # type: ignore[type-arg]
-    return [dataclasses.astuple(f) for f in findings]
+    return [tuple(f) for f in findings]
 
 
 def _write(path: Path, text: str = ROLE) -> str:

@@ -3,7 +3,6 @@ the prefilter off (RuleSet.prefilter=False) changes no finding of the rules on o
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import pytest
@@ -53,7 +52,7 @@ def _object_findings(paths: list[Path], ruleset: RuleSet) -> list[tuple[object, 
     # Input problems (JP0xx) are reported only for files that hold a trigger token, by
     # design (JP001's docs): the prefilter must never hide a finding of any other rule.
     return [
-        dataclasses.astuple(f)
+        tuple(f)
         for path in paths
         for f in check_bytes(str(path), path.read_bytes(), ruleset).findings
         if f.rule_id >= "JP100"

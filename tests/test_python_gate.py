@@ -4,7 +4,6 @@ and builds no Job manifest never reaches LibCST, and closing the gate changes no
 from __future__ import annotations
 
 import ast
-import dataclasses
 import subprocess
 import sys
 import sysconfig
@@ -61,7 +60,7 @@ def _python_files() -> list[Path]:
 
 def _findings(paths: list[Path], ruleset: RuleSet) -> list[tuple[object, ...]]:
     return [
-        dataclasses.astuple(f)
+        tuple(f)
         for path in paths
         for f in check_bytes(str(path), path.read_bytes(), ruleset).findings
     ]

@@ -194,7 +194,7 @@ def _on_disk_lines(original: list[Finding], result: FileFix | None) -> list[Find
 
 
 def _with_fix(original: Finding, applied: Finding) -> Finding:
-    return replace(original, fix=applied.fix)
+    return original._replace(fix=applied.fix)
 
 
 def ruleset_with(ruleset: RuleSet, facts: tree.TreeFacts) -> RuleSet:
