@@ -33,6 +33,7 @@ except ImportError:  # an interpreter without the builtin module
 
 if TYPE_CHECKING:
     from linter.findings import Finding
+    from linter.levels import FixSafety, Severity
 
 # Paths here are strings, as in every module a one-file run imports: pathlib (with the
 # urllib.parse and ipaddress it imports) cost such a run 3-4 ms of about 55.
@@ -253,28 +254,36 @@ def findings_from_rows(path: str, rows: Sequence[Sequence[Any]]) -> list[Finding
     # Here, once per file, not at the top: a run whose files hold no finding never needs
     # these classes.
     from linter.findings import Edit, Finding, Fix, ObjectId, Position, Span
-    from linter.levels import FixSafety, Severity
 
-    # Severity(value) goes through the enum machinery for each finding; a dict does not.
-    severities = {severity.value: severity for severity in Severity}
-
-    def finding(row: Sequence[Any]) -> Finding:
+    severity_of, safety_of = _levels()
+    # One loop, no call per row: this builds every finding of a warm run.
+    found = []
+    for row in rows:
         rule_id, name, severity, line, column, end_line, end_column, message, *rest = row
         start, end, obj, fix, fingerprint = rest
-        return Finding(
-            rule_id,
-            name,
-            severities[severity],
-            path,
-            Position(line, column),
-            Position(end_line, end_column),
-            message,
-            Span(start, end),
-            None if obj is None else ObjectId(*obj),
-            None
-            if fix is None
-            else Fix(tuple(Edit(*e) for e in fix[2]), FixSafety(fix[1]), fix[0]),
-            fingerprint,
+        found.append(
+            Finding(
+                rule_id,
+                name,
+                severity_of[severity],
+                path,
+                Position(line, column),
+                Position(end_line, end_column),
+                message,
+                Span(start, end),
+                None if obj is None else ObjectId(*obj),
+                None
+                if fix is None
+                else Fix(tuple([Edit(*e) for e in fix[2]]), safety_of[fix[1]], fix[0]),
+                fingerprint,
+            )
         )
+    return found
 
-    return [finding(row) for row in rows]
+
+@functools.cache
+def _levels() -> tuple[dict[str, Severity], dict[str, FixSafety]]:
+    """The levels by value: Severity(value) goes through the enum machinery each time."""
+    from linter.levels import FixSafety, Severity
+
+    return {s.value: s for s in Severity}, {s.value: s for s in FixSafety}

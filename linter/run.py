@@ -64,7 +64,7 @@ def language_for(path: str) -> str:
     return language_of(path) or "yaml"
 
 
-# A checked file: path, findings, size and mtime (the cache's key), or an error.
+# A checked file: path, findings (sorted), size and mtime (the cache's key), or an error.
 _Result = tuple[str, list["Finding"], int, int, "str | None"]
 
 
@@ -79,7 +79,10 @@ def _check_one(path: str, ruleset: RuleSet) -> _Result:
     except OSError as exc:
         return path, [], 0, 0, f"cannot read {path}: {exc.strerror}"
     report = check_bytes(path, data, ruleset, language=language_for(path))
-    return path, [_without_edits(f) for f in report.findings], stat.st_size, stat.st_mtime_ns, None
+    # Sorted here, in a child process when there are some, and stored so: a cache hit
+    # needs no sorting.
+    findings = sorted([_without_edits(f) for f in report.findings], key=lambda f: f.sort_key())
+    return path, findings, stat.st_size, stat.st_mtime_ns, None
 
 
 def _without_edits(finding: Finding) -> Finding:
@@ -175,10 +178,7 @@ def check_each(
 
 def _ready(path: str, waiting: dict[str, Checked], hits: dict[str, list[Finding]]) -> Checked:
     found = waiting.pop(path, None)
-    if found is None:
-        found = Checked(path, hits.pop(path), None)
-    found.findings.sort(key=lambda f: f.sort_key())
-    return found
+    return Checked(path, hits.pop(path), None) if found is None else found
 
 
 def _cached(cache: ResultCache | None, path: str) -> list[Finding] | None:
