@@ -391,16 +391,17 @@ def check(
 
             of_config: dict[str | None, tuple[RuleSet, ResultCache | None]] = {}
 
-            def found(path: str) -> None:
-                """A file the walk found, handed on to be checked while the walk goes on, if
-                the run checks it (as `targets` below will say)."""
-                if projects.is_config(path) or (shard_spec and not run.in_shard(path, *shard_spec)):
-                    return
-                config = projects.config_of_file(path)
+            def found(paths: list[str]) -> None:
+                """Files of one directory the walk found, handed on to be checked while the
+                walk goes on, those the run checks (as `targets` below will say)."""
+                config = projects.config_of_file(paths[0])
                 if config not in of_config:
-                    ruleset = projects.options_of_file(path).ruleset
+                    ruleset = projects.options_of_file(paths[0]).ruleset
                     of_config[config] = ruleset, cache_of(ruleset)
-                workers.offer(path, *of_config[config])
+                ruleset, cache = of_config[config]
+                for path in paths:
+                    if not shard_spec or run.in_shard(path, *shard_spec):
+                        workers.offer(path, ruleset, cache)
 
             # --changed-since keeps few of the files, known only once git has been asked.
             targets = _inputs(paths, projects, force_exclude, None if changed_since else found)
@@ -562,11 +563,11 @@ def _inputs(
     paths: Sequence[str],
     projects: Projects,
     force_exclude: bool = False,
-    on_found: Callable[[str], None] | None = None,
+    on_found: Callable[[list[str]], None] | None = None,
 ) -> list[str]:
     """The files to check: directories walked (each file's config may exclude it), files
     named explicitly kept unless --force-exclude; config files never. `on_found` is told
-    each file as the walk finds it (config files too)."""
+    the files as the walk finds them, a directory's at a time."""
     from linter.discover import discover
 
     inputs = list(paths) or ["."]
@@ -574,10 +575,10 @@ def _inputs(
         raise UsageProblem(f"no such file or directory: {missing}")
     if force_exclude:
         inputs = [p for p in inputs if not projects.excluded(p)]
-    found = discover(
-        inputs, exclude=projects.excludes_file, on_listing=projects.listed, on_found=on_found
+    inputs = [p for p in inputs if os.path.isdir(p) or not projects.is_config(p)]
+    return discover(
+        inputs, keep=projects.kept_in_directory, on_listing=projects.listed, on_found=on_found
     )
-    return [p for p in found if not projects.is_config(p)]
 
 
 def _fix_run(

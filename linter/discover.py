@@ -14,6 +14,7 @@ repository of ten thousand files must not pay for ten thousand Path.resolve() ca
 
 from __future__ import annotations
 
+import itertools
 import os
 import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
@@ -24,31 +25,37 @@ _SUFFIXES = tuple(LANGUAGES)
 
 
 OnListing = Callable[[str, Set[str]], None]
+# Files of one directory, next to each other in the walk's order (a subdirectory's files
+# may come between two runs of its parent's): what applies to a directory (its config,
+# its exclusions) is looked up once a run, not once a file.
+Run = list[str]
 
 
 def discover(
     paths: Sequence[str],
-    exclude: Callable[[str], bool] | None = None,
+    keep: Callable[[Run], Run] | None = None,
     on_listing: OnListing | None = None,
-    on_found: Callable[[str], None] | None = None,
+    on_found: Callable[[Run], None] | None = None,
 ) -> list[str]:
-    """Files to check; `exclude` drops walked files (never ones named explicitly).
-    `on_listing(directory, names)` is told the names in each directory a tree walk lists;
-    `on_found(path)` each file as it is found, so that checking can start during the walk.
-    A directory's files come in sorted order."""
+    """Files to check; `keep` filters each run of walked files (never files named
+    explicitly). `on_listing(directory, names)` is told the names in each directory a tree
+    walk lists; `on_found(run)` each run of files (a file named explicitly is one) as it is
+    found, so that checking can start during the walk. A directory's files come in sorted
+    order."""
     cwd = os.path.realpath(os.getcwd())
     found: list[str] = []
     for raw in paths:
-        files: Iterable[str]
+        runs: Iterable[Run]
         if os.path.isdir(raw):
             walked = _walk(raw, display_path(raw, cwd), on_listing)
-            files = (p for p in walked if not (exclude and exclude(p)))
+            runs = walked if keep is None else (keep(run) for run in walked)
         else:
-            files = [display_path(raw, cwd)]
-        for path in files:
-            found.append(path)
-            if on_found is not None:
-                on_found(path)
+            runs = [[display_path(raw, cwd)]]
+        for run in runs:
+            if run:
+                found.extend(run)
+                if on_found is not None:
+                    on_found(run)
     # Several inputs may name the same file; one directory's walk names each file once.
     return list(dict.fromkeys(found)) if len(paths) > 1 else found
 
@@ -63,10 +70,10 @@ def display_path(path: str, cwd: str | None = None) -> str:
     return path.replace(os.sep, "/")
 
 
-def _walk(root: str, base: str, on_listing: OnListing | None = None) -> Iterator[str]:
+def _walk(root: str, base: str, on_listing: OnListing | None = None) -> Iterator[Run]:
     """Files below `root` with a known suffix, as `base` joined with their path in it,
-    in sorted order: the order they are reported in, so that the results of the files
-    checked first are written first and not kept."""
+    in sorted order (the order they are reported in, so that the results of the files
+    checked first are written first and not kept), in runs of one directory's files."""
     prefix = "" if base == "." else base.rstrip("/") + "/"
     listed = _git_files(root)
     if listed is not None and _ignored_by_git(root):
@@ -78,14 +85,21 @@ def _walk(root: str, base: str, on_listing: OnListing | None = None) -> Iterator
         # A tree walk knows from the directory entries which files are plain (no stat
         # call); symlinks are looked at one by one.
         links: set[str] = set()
-        for rel in _walk_tree(root, on_listing, links):
-            if rel not in links or _kept(os.path.join(root, rel), real_root):
-                yield prefix + rel
+        for rels in _walk_tree(root, on_listing, links):
+            yield [
+                prefix + rel
+                for rel in rels
+                if rel not in links or _kept(os.path.join(root, rel), real_root)
+            ]
     else:
         listed.sort()
-        for rel in listed:
-            if rel.lower().endswith(_SUFFIXES) and _kept(os.path.join(root, rel), real_root):
-                yield prefix + rel
+        kept = [
+            rel
+            for rel in listed
+            if rel.lower().endswith(_SUFFIXES) and _kept(os.path.join(root, rel), real_root)
+        ]
+        for _, same_directory in itertools.groupby(kept, key=lambda rel: rel[: rel.rfind("/") + 1]):
+            yield [prefix + rel for rel in same_directory]
 
 
 def _kept(full: str, real_root: str) -> bool:
@@ -135,18 +149,25 @@ def _ignored_by_git(root: str) -> bool:
     return done.returncode == 0
 
 
-def _walk_tree(root: str, on_listing: OnListing | None, links: set[str]) -> Iterator[str]:
-    """Paths below `root` for the known suffixes, in sorted order; the ones that are not
-    plain files (symlinks) are added to `links`."""
+def _walk_tree(root: str, on_listing: OnListing | None, links: set[str]) -> Iterator[Run]:
+    """Paths below `root` for the known suffixes, in sorted order, in runs of one
+    directory's files; the ones that are not plain files (symlinks) are added to `links`."""
     pending = [iter(_listing(root, "", on_listing, links))]
+    run: Run = []
     while pending:
         for rel in pending[-1]:
             if rel[-1] == "/":
+                if run:
+                    yield run
+                    run = []
                 pending.append(iter(_listing(root, rel[:-1], on_listing, links)))
                 break
-            yield rel
+            run.append(rel)
         else:
             pending.pop()
+            if run:
+                yield run
+                run = []
 
 
 def _listing(root: str, rel_dir: str, on_listing: OnListing | None, links: set[str]) -> list[str]:

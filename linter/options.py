@@ -112,13 +112,11 @@ class Projects:
         """`config_for` of a path known to be a file (walked, or checked): memoized on its
         directory as written, so a tree of ten thousand files costs no stat and no
         abspath a file, in the main process that every worker waits for."""
+        return self._config_of_directory(_directory_of(path))
+
+    def _config_of_directory(self, directory: str) -> str | None:
         if self.forced is not None:
             return self.forced
-        # A walked file passes here three times (exclusion, checking, grouping): the path up
-        # to its last "/" names its directory (as abspath reads it) at a fifth of the cost
-        # of os.path.dirname, which a file at the root and Windows paths still take.
-        cut = path.rfind("/")
-        directory = path[:cut] if cut > 0 and os.sep == "/" else os.path.dirname(path)
         if directory not in self._of_directory:
             self._of_directory[directory] = self._nearest_config(os.path.abspath(directory))
         return self._of_directory[directory]
@@ -132,9 +130,12 @@ class Projects:
         """`for_path` of a path known to be a file."""
         return self._options(self.config_of_file(path))
 
-    def excludes_file(self, path: str) -> bool:
-        """`excluded`, for a file found by walking a directory."""
-        return self.is_config(path) or self.options_of_file(path).excluded(path)
+    def kept_in_directory(self, paths: list[str]) -> list[str]:
+        """Files of one directory a walk found, less those `excluded` drops: their
+        directory's options looked up once."""
+        options = self.options_of_file(paths[0])
+        kept = [path for path in paths if not self.is_config(path)]
+        return [path for path in kept if not options.excluded(path)] if options.exclude else kept
 
     def is_config(self, path: str) -> bool:
         """A file named as config files are, or the one given with --config."""
@@ -152,8 +153,15 @@ class Projects:
     def grouped(self, paths: Iterable[str]) -> list[tuple[Options, list[str]]]:
         """The paths by the options that apply to them, in order of first appearance."""
         groups: dict[str | None, list[str]] = {}
+        last: str | None = None
+        members: list[str] = []
         for path in paths:
-            groups.setdefault(self.config_of_file(path), []).append(path)
+            # A walk's files come a directory at a time: a config looked up once a run.
+            directory = _directory_of(path)
+            if directory != last:
+                last = directory
+                members = groups.setdefault(self._config_of_directory(directory), [])
+            members.append(path)
         return [(self._options(found), members) for found, members in groups.items()]
 
     def check_selectors(self) -> None:
@@ -194,6 +202,14 @@ class Projects:
             return found
         relative = os.path.relpath(found)
         return found if relative.startswith("..") else relative
+
+
+def _directory_of(path: str) -> str:
+    """The directory of a file's path, as abspath reads it: the path up to its last "/"
+    (at a fifth of the cost of os.path.dirname, which a file at the root and Windows
+    paths still take)."""
+    cut = path.rfind("/")
+    return path[:cut] if cut > 0 and os.sep == "/" else os.path.dirname(path)
 
 
 def resolve(

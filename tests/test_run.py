@@ -382,6 +382,39 @@ def test_a_walk_gives_the_files_in_sorted_order(tmp_path: Path) -> None:
     assert [p[len(str(tmp_path)) + 1 :] for p in walked] == sorted(names)
 
 
+@pytest.mark.parametrize("listed_by_git", [False, True])
+def test_a_walk_hands_on_its_files_a_directory_at_a_time(
+    tmp_path: Path, listed_by_git: bool
+) -> None:
+    """What applies to a directory is looked up once a run of its files: each run is one
+    directory's files, a subdirectory's run comes between two of its parent's, the runs
+    make the walk, and `keep` sees (and filters) each run before it is handed on."""
+    import subprocess
+
+    from linter.discover import discover
+
+    names = ["a.yaml", "b/c.yaml", "b/d.yml", "c.yaml", "d/e/f.py", "d/g.yaml", "z.yaml"]
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("kind: ConfigMap\n")
+    if listed_by_git:
+        subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    kept: list[list[str]] = []
+    handed: list[list[str]] = []
+
+    def keep(files: list[str]) -> list[str]:
+        kept.append(files)
+        return [f for f in files if not f.endswith(".yml")]
+
+    walked = discover([str(tmp_path)], keep=keep, on_found=handed.append)
+    runs = [[p[len(str(tmp_path)) + 1 :] for p in run] for run in kept]
+    # The same whether git lists the tree or it is walked: both sort whole paths.
+    expected = ["a.yaml", "b/c.yaml b/d.yml", "c.yaml", "d/e/f.py", "d/g.yaml", "z.yaml"]
+    assert runs == [run.split() for run in expected]
+    assert handed == [[f for f in run if not f.endswith(".yml")] for run in kept]
+    assert walked == [f for run in handed for f in run]
+
+
 @pytest.mark.slow
 def test_the_command_gives_the_same_report_whatever_the_jobs(
     sample: list[str], tmp_path: Path
