@@ -11,10 +11,12 @@ from pathlib import Path
 import jsonschema
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT
+from conftest import FIXTURES, ROOT
 from samples import KEPT_JOB, THIN_JOB
 
 from linter.cli import cli
+from linter.findings import Finding, Fix, ObjectId, Position, Span
+from linter.levels import FixSafety, Severity
 
 EXAMPLES = ROOT / "examples"
 ROLE = """\
@@ -110,6 +112,48 @@ def test_json_output_validates_against_the_published_schema(repo: Path) -> None:
         "namespace": "tasks",
         "name": "runner",
     }
+
+
+def _fixture_findings() -> list[Finding]:
+    from linter.catalog import load_catalog, select_rules
+    from linter.engine import RuleSet, check_bytes
+
+    ruleset = RuleSet(select_rules(load_catalog()))
+    return [
+        f
+        for path in sorted(FIXTURES.rglob("bad.*"))
+        for f in check_bytes(str(path), path.read_bytes(), ruleset).findings
+    ]
+
+
+_AWKWARD = Finding(
+    rule_id="JP101",
+    rule_name="rbac-grants-batch-jobs",
+    severity=Severity.ERROR,
+    path='deploy/"quoted" \\ é\u2028.yaml',
+    start=Position(1, 1),
+    end=Position(12, 300),
+    message='a "quote", a backslash \\, a tab\t, a NUL \x00, é, 中文 and \U0001f600',
+    span=Span(0, 1),
+    obj=ObjectId(None, "Role", None, 'name with "quotes"'),
+    fix=Fix((), FixSafety.UNSAFE, "title\nwith a newline"),
+    fingerprint="",
+)
+
+
+def test_a_json_line_is_the_finding_data_as_the_standard_encoder_writes_it() -> None:
+    """The JSON reporter writes its lines out by hand (the dicts cost a quarter of a warm
+    JSON run): every fixture's findings, and one made of awkward strings and nulls, must
+    read exactly as `finding_data` through json."""
+    from linter.reporters import encode_line
+    from linter.reporters.json import finding_data, finding_line
+    from linter.repository import RepositoryPaths
+
+    paths = RepositoryPaths()
+    findings = [*_fixture_findings(), _AWKWARD, _AWKWARD._replace(obj=None, fix=None)]
+    assert len({f.rule_id for f in findings}) > 20
+    for f in findings:
+        assert finding_line(f, paths.relative(f.path)) == encode_line(finding_data(f, paths))
 
 
 def test_github_annotations(repo: Path) -> None:
