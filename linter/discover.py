@@ -20,6 +20,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator, Sequence, Set
 
 from linter.engine import LANGUAGES
+from linter.repository import work_tree_of
 
 _SUFFIXES = tuple(LANGUAGES)
 
@@ -121,6 +122,11 @@ def _inside(path: str, root: str) -> bool:
 
 
 def _git_files(root: str) -> list[str] | None:
+    """The files git lists in `root`, or None outside a work tree: known without starting
+    git and importing subprocess (2-3 ms and 4-5 ms) when no `.git` is in or above it and
+    GIT_DIR does not name one."""
+    if "GIT_DIR" not in os.environ and work_tree_of(root) is None:
+        return None
     import subprocess  # only directories need git; a pre-commit run names files
 
     try:

@@ -14,16 +14,21 @@ import os
 
 def root_of(path: str) -> str:
     """The real path of the work tree holding `path` (a file or a directory, which need not
-    exist: a stdin name), found as git finds it: the nearest directory above that holds
-    `.git` (a directory, or a file in worktrees and submodules)."""
-    directory = os.path.realpath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
-    here = directory
+    exist: a stdin name), or the working directory's outside git."""
+    return work_tree_of(path) or os.path.realpath(os.getcwd())
+
+
+def work_tree_of(path: str) -> str | None:
+    """The real path of the work tree holding `path`, found as git finds it: the nearest
+    directory above that holds `.git` (a directory, or a file in worktrees and
+    submodules); None outside one."""
+    here = os.path.realpath(path if os.path.isdir(path) else os.path.dirname(path) or ".")
     while True:
         if os.path.exists(os.path.join(here, ".git")):
             return here
         parent = os.path.dirname(here)
         if parent == here:
-            return os.path.realpath(os.getcwd())
+            return None
         here = parent
 
 

@@ -415,6 +415,30 @@ def test_a_walk_hands_on_its_files_a_directory_at_a_time(
     assert walked == [f for run in handed for f in run]
 
 
+def test_a_tree_outside_git_is_walked_without_starting_git(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import subprocess
+
+    from linter.discover import discover
+    from linter.repository import work_tree_of
+
+    if work_tree_of(str(tmp_path)) is not None:
+        pytest.skip("the temporary directory is inside a git work tree")
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "job.yaml").write_text("kind: Job\n")
+
+    def no_git(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"started {args}")
+
+    monkeypatch.setattr(subprocess, "run", no_git)
+    monkeypatch.delenv("GIT_DIR", raising=False)
+    assert discover([str(tmp_path)]) == [f"{tmp_path}/deploy/job.yaml"]
+    (tmp_path / ".git").mkdir()  # now git is asked (and says what it says)
+    with pytest.raises(AssertionError, match="started"):
+        discover([str(tmp_path)])
+
+
 @pytest.mark.slow
 def test_the_command_gives_the_same_report_whatever_the_jobs(
     sample: list[str], tmp_path: Path
