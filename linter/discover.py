@@ -87,11 +87,13 @@ def _walk(root: str, base: str, on_listing: OnListing | None = None) -> Iterator
         # call); symlinks are looked at one by one.
         links: set[str] = set()
         for rels in _walk_tree(root, on_listing, links):
-            yield [
+            run = [
                 prefix + rel
                 for rel in rels
                 if rel not in links or _kept(os.path.join(root, rel), real_root)
             ]
+            if run:  # none, when each was a symlink leading out of the tree
+                yield run
     else:
         listed.sort()
         kept = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import re
 from collections.abc import Callable
@@ -413,6 +414,21 @@ def test_a_walk_hands_on_its_files_a_directory_at_a_time(
     assert runs == [run.split() for run in expected]
     assert handed == [[f for f in run if not f.endswith(".yml")] for run in kept]
     assert walked == [f for run in handed for f in run]
+
+
+def test_a_directory_of_symlinks_leading_out_is_no_run(tmp_path: Path) -> None:
+    """A directory whose only files are symlinks out of the tree hands on nothing, and
+    the command checks the rest (it once failed on the empty run)."""
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "role.yaml").write_text((FIXTURES / "JP101" / "bad.yaml").read_text())
+    tree = tmp_path / "tree"
+    (tree / "links").mkdir(parents=True)
+    (tree / "links" / "role.yaml").symlink_to(tmp_path / "outside" / "role.yaml")
+    (tree / "job.yaml").write_text((FIXTURES / "JP201" / "bad.yaml").read_text())
+    result = CliRunner().invoke(cli, ["check", "--no-cache", "--format", "json", str(tree)])
+    assert result.exit_code == 1, result.output
+    assert {f["code"] for f in json.loads(result.output)} >= {"JP201"}
+    assert not [f for f in json.loads(result.output) if f["path"].endswith("links/role.yaml")]
 
 
 def test_a_tree_outside_git_is_walked_without_starting_git(
