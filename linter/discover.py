@@ -86,12 +86,14 @@ def _walk(root: str, base: str, on_listing: OnListing | None = None) -> Iterator
         # A tree walk knows from the directory entries which files are plain (no stat
         # call); symlinks are looked at one by one.
         links: set[str] = set()
-        for rels in _walk_tree(root, on_listing, links):
-            run = [
-                prefix + rel
-                for rel in rels
-                if rel not in links or _kept(os.path.join(root, rel), real_root)
-            ]
+        for run in _walk_tree(root, prefix, on_listing, links):
+            if links:
+                run = [
+                    path
+                    for path in run
+                    if path not in links
+                    or _kept(os.path.join(root, path[len(prefix) :]), real_root)
+                ]
             if run:  # none, when each was a symlink leading out of the tree
                 yield run
     else:
@@ -157,10 +159,13 @@ def _ignored_by_git(root: str) -> bool:
     return done.returncode == 0
 
 
-def _walk_tree(root: str, on_listing: OnListing | None, links: set[str]) -> Iterator[Run]:
-    """Paths below `root` for the known suffixes, in sorted order, in runs of one
-    directory's files; the ones that are not plain files (symlinks) are added to `links`."""
-    pending = [iter(_listing(root, "", on_listing, links))]
+def _walk_tree(
+    root: str, prefix: str, on_listing: OnListing | None, links: set[str]
+) -> Iterator[Run]:
+    """Paths below `root` for the known suffixes, as `prefix` joined with their path in
+    it, in sorted order, in runs of one directory's files; the ones that are not plain
+    files (symlinks) are added to `links`."""
+    pending = [iter(_listing(root, "", prefix, on_listing, links))]
     run: Run = []
     while pending:
         for rel in pending[-1]:
@@ -168,9 +173,9 @@ def _walk_tree(root: str, on_listing: OnListing | None, links: set[str]) -> Iter
                 if run:
                     yield run
                     run = []
-                pending.append(iter(_listing(root, rel[:-1], on_listing, links)))
+                pending.append(iter(_listing(root, rel[:-1], prefix, on_listing, links)))
                 break
-            run.append(rel)
+            run.append(prefix + rel)
         else:
             pending.pop()
             if run:
@@ -178,19 +183,22 @@ def _walk_tree(root: str, on_listing: OnListing | None, links: set[str]) -> Iter
                 run = []
 
 
-def _listing(root: str, rel_dir: str, on_listing: OnListing | None, links: set[str]) -> list[str]:
+def _listing(
+    root: str, rel_dir: str, prefix: str, on_listing: OnListing | None, links: set[str]
+) -> list[str]:
     """The entries of one directory worth looking at, sorted: subdirectories but `.git`
     (with a "/" at the end, where the paths of their files sort too), files with a known
-    suffix."""
+    suffix. `on_listing` is told the directory as its files' paths name it."""
     directory = os.path.join(root, rel_dir) if rel_dir else root
     try:
         with os.scandir(directory) as listing:
             entries = list(listing)
     except OSError:
         return []
-    if on_listing is not None:
-        on_listing(directory, {entry.name for entry in entries})
     head = f"{rel_dir}/" if rel_dir else ""
+    if on_listing is not None:
+        # `prefix` alone is "/" in a walk of the root directory.
+        on_listing((prefix + head)[:-1] or prefix, {entry.name for entry in entries})
     names: list[str] = []
     for entry in entries:
         name = entry.name
@@ -200,6 +208,6 @@ def _listing(root: str, rel_dir: str, on_listing: OnListing | None, links: set[s
         elif name.lower().endswith(_SUFFIXES):
             names.append(name)
             if not entry.is_file(follow_symlinks=False):
-                links.add(head + name)
+                links.add(prefix + head + name)
     names.sort()
-    return [head + name for name in names]
+    return [head + name for name in names] if head else names

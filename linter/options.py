@@ -89,7 +89,8 @@ class Projects:
                 raise ConfigError(f"{config_path}: no [tool.job2pod] table in it")
         self._nearest: dict[str, str | None] = {}
         self._of_directory: dict[str, str | None] = {}
-        # Directories known, from a walk's listing, to hold no config file.
+        # Directories known, from a walk's listing, to hold no config file (as their
+        # files' paths name them).
         self._without_config: set[str] = set()
         self._resolved: dict[str | None, Options] = {}
 
@@ -118,7 +119,14 @@ class Projects:
         if self.forced is not None:
             return self.forced
         if directory not in self._of_directory:
-            self._of_directory[directory] = self._nearest_config(os.path.abspath(directory))
+            parent = _directory_of(directory)
+            if directory in self._without_config and parent != directory:
+                # The memo answers from now on; a mark kept is memory every worker inherits.
+                self._without_config.discard(directory)
+                found = self._config_of_directory(parent)
+            else:
+                found = self._nearest_config(os.path.abspath(directory))
+            self._of_directory[directory] = found
         return self._of_directory[directory]
 
     def excluded(self, path: str) -> bool:
@@ -134,7 +142,10 @@ class Projects:
         """Files of one directory a walk found, less those `excluded` drops: their
         directory's options looked up once."""
         options = self.options_of_file(paths[0])
-        kept = [path for path in paths if not self.is_config(path)]
+        if self.forced is None:  # `is_config`, a file at a time
+            kept = [p for p in paths if not p.endswith(_CONFIG_ENDINGS) and p not in CONFIG_FILES]
+        else:
+            kept = [path for path in paths if not self.is_config(path)]
         return [path for path in kept if not options.excluded(path)] if options.exclude else kept
 
     def is_config(self, path: str) -> bool:
@@ -144,11 +155,12 @@ class Projects:
         return self.forced is not None and os.path.realpath(path) == os.path.realpath(self.forced)
 
     def listed(self, directory: str, names: Set[str]) -> None:
-        """The names in `directory`, as a walk listed them: when none is a config file's,
-        its config is its parent's, known without the three stats a directory would take
-        (in the main process, before any worker starts)."""
+        """The names in `directory` (as its files' paths name it), as a walk listed them:
+        when none is a config file's, its config is its parent's, known without an abspath
+        and the three stats a directory would take (in the main process, while the
+        workers wait for files)."""
         if names.isdisjoint(CONFIG_FILES):
-            self._without_config.add(os.path.abspath(directory))
+            self._without_config.add(directory)
 
     def grouped(self, paths: Iterable[str]) -> list[tuple[Options, list[str]]]:
         """The paths by the options that apply to them, in order of first appearance."""
@@ -175,12 +187,7 @@ class Projects:
     def _nearest_config(self, directory: str) -> str | None:
         if directory in self._nearest:
             return self._nearest[directory]
-        if directory in self._without_config:
-            # The memo below answers from now on; a mark kept is memory every worker inherits.
-            self._without_config.discard(directory)
-            found = None
-        else:
-            found = in_directory(directory)
+        found = in_directory(directory)
         if found is None:
             parent = os.path.dirname(directory)
             found = None if parent == directory else self._nearest_config(parent)

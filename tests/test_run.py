@@ -431,6 +431,51 @@ def test_a_directory_of_symlinks_leading_out_is_no_run(tmp_path: Path) -> None:
     assert not [f for f in json.loads(result.output) if f["path"].endswith("links/role.yaml")]
 
 
+@pytest.mark.parametrize("walked_as", ["its path", "."])
+def test_a_walked_directory_with_no_config_file_takes_its_parents_unasked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, walked_as: str
+) -> None:
+    """A directory the walk listed with no config file's name in it has its parent's
+    config, known without looking for one there: each of a big tree's directories would
+    cost an abspath and three stats in the process the workers wait on."""
+    from linter import options
+    from linter.cli import _inputs
+
+    tree = tmp_path / "repo"
+    files = ["a.yaml", "x/y/b.yaml", "team/c.yaml", "team/z/d.yaml", "team/z/w/e.yml"]
+    for name in files:
+        (tree / name).parent.mkdir(parents=True, exist_ok=True)
+        (tree / name).write_text("kind: ConfigMap\n")
+    (tree / ".job2pod.yaml").write_text("ttl-seconds-after-finished: 60\n")
+    (tree / "team" / ".job2pod.yaml").write_text("ttl-seconds-after-finished: 30\n")
+    asked: list[str] = []
+
+    def in_directory(directory: str) -> str | None:
+        asked.append(os.path.relpath(directory, tree))
+        return real(directory)
+
+    real = options.in_directory
+    monkeypatch.setattr(options, "in_directory", in_directory)
+    if walked_as == ".":
+        monkeypatch.chdir(tree)
+    projects = options.Projects(options.Overrides(options.Selection()))
+    walked = _inputs(["." if walked_as == "." else str(tree)], projects)
+    configs = {
+        os.path.relpath(path, tree if walked_as != "." else "."): projects.config_of_file(path)
+        for path in walked
+    }
+    assert sorted(configs) == sorted(files)
+    assert {name: os.path.relpath(str(found), tree) for name, found in configs.items()} == {
+        "a.yaml": ".job2pod.yaml",
+        "x/y/b.yaml": ".job2pod.yaml",
+        "team/c.yaml": "team/.job2pod.yaml",
+        "team/z/d.yaml": "team/.job2pod.yaml",
+        "team/z/w/e.yml": "team/.job2pod.yaml",
+    }
+    assert not {"x", "x/y", "team/z", "team/z/w"} & set(asked)
+    assert {".", "team"} <= set(asked)
+
+
 def test_a_tree_outside_git_is_walked_without_starting_git(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
