@@ -399,9 +399,9 @@ def check(
                     ruleset = projects.options_of_file(paths[0]).ruleset
                     of_config[config] = ruleset, cache_of(ruleset)
                 ruleset, cache = of_config[config]
-                for path in paths:
-                    if not shard_spec or run.in_shard(path, *shard_spec):
-                        workers.offer(path, ruleset, cache)
+                if shard_spec:
+                    paths = [path for path in paths if run.in_shard(path, *shard_spec)]
+                workers.offer(paths, ruleset, cache)
 
             # --changed-since keeps few of the files, known only once git has been asked.
             targets = _inputs(paths, projects, force_exclude, None if changed_since else found)

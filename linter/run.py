@@ -143,42 +143,37 @@ def check_each(
     own = workers is None
     if workers is None:
         workers = Workers(jobs)
-    hits: dict[str, list[Finding]] = {}
-    misses = []
-    for path in paths:
-        cached = workers.take(path, ruleset, cache)
-        if cached is None:
-            misses.append(path)
-        else:
-            hits[path] = cached
+    hits = workers.take_hits(paths, ruleset, cache)
+    misses = [path for path in paths if path not in hits] if hits else paths
     meter = _Progress(len(misses), progress and len(paths) >= PROGRESS_THRESHOLD)
     waiting: dict[str, Checked] = {}
-    position = 0
+    position, total = 0, len(paths)
     try:
         for count, (path, findings, size, mtime_ns, error) in enumerate(workers.results(misses), 1):
-            meter.update(count)
+            if meter.shown:
+                meter.update(count)
             if error is None and cache is not None:
                 cache.store(path, size, mtime_ns, findings)
             waiting[path] = Checked(path, findings, error)
-            while position < len(paths) and (paths[position] in waiting or paths[position] in hits):
-                ready = _ready(paths[position], waiting, hits)
+            while position < total:
+                ready = waiting.pop(paths[position], None)
+                if ready is None:
+                    if paths[position] not in hits:
+                        break
+                    ready = Checked(paths[position], hits.pop(paths[position]), None)
                 position += 1
                 if ready.findings:
                     meter.erase()
                 yield ready
         for path in paths[position:]:
-            yield _ready(path, waiting, hits)
+            found = waiting.pop(path, None)
+            yield Checked(path, hits.pop(path), None) if found is None else found
     finally:
         meter.erase()
         if own:
             workers.close()
         if cache is not None:
             cache.save()
-
-
-def _ready(path: str, waiting: dict[str, Checked], hits: dict[str, list[Finding]]) -> Checked:
-    found = waiting.pop(path, None)
-    return Checked(path, hits.pop(path), None) if found is None else found
 
 
 def _cached(cache: ResultCache | None, path: str) -> list[Finding] | None:
@@ -246,44 +241,54 @@ class Workers:
         self._done: dict[str, _Result] = {}
         self._started = False
 
-    def offer(self, path: str, ruleset: RuleSet, cache: ResultCache | None) -> None:
-        """Look `path` up in the cache, or queue it to be checked with `ruleset`. A path
-        offered again is ignored."""
-        if path in self._offered:
-            return
-        self._offered.add(path)
+    def offer(self, paths: Sequence[str], ruleset: RuleSet, cache: ResultCache | None) -> None:
+        """Look each of `paths` up in the cache, or queue it to be checked with `ruleset`.
+        A path offered before is ignored."""
+        offered = self._offered
+        fresh = [path for path in dict.fromkeys(paths) if path not in offered]
+        offered.update(fresh)
         if cache is not None:
-            cached = _cached(cache, path)
-            if cached is not None:
-                self._hits[path] = cached
-                return
+            missed = []
+            for path in fresh:
+                cached = _cached(cache, path)
+                if cached is None:
+                    missed.append(path)
+                else:
+                    self._hits[path] = cached
+            fresh = missed
+        if not fresh:
+            return
         key = id(ruleset)
         if key not in self._filling:
             self._rulesets[key] = ruleset
             self._filling[key] = []
+        self._misses += len(fresh)
         chunk = self._filling[key]
-        chunk.append(path)
-        self._misses += 1
-        if len(chunk) == _CHUNK:
-            self._queue.append((key, self._filling.pop(key)))
-            # The walk finds a chunk in well under a millisecond, a child checks one in about
-            # ten: a look at the pipes every eighth chunk keeps them fed, for an eighth of
-            # the system calls.
-            if len(self._queue) % _FEED_EVERY == 0:
-                for result in self._exchange(block=False):
-                    self._done[result[0]] = result
+        for path in fresh:
+            chunk.append(path)
+            if len(chunk) == _CHUNK:
+                self._queue.append((key, chunk))
+                chunk = self._filling[key] = []
+                # The walk finds a chunk in well under a millisecond, a child checks one in
+                # about ten: a look at the pipes every eighth chunk keeps them fed, for an
+                # eighth of the system calls.
+                if len(self._queue) % _FEED_EVERY == 0:
+                    for result in self._exchange(block=False):
+                        self._done[result[0]] = result
 
-    def take(self, path: str, ruleset: RuleSet, cache: ResultCache | None) -> list[Finding] | None:
-        """`offer`, unless offered before, then the findings the cache had for `path`,
-        if it had them (once)."""
-        if path not in self._offered:
-            self.offer(path, ruleset, cache)
-        return self._hits.pop(path, None)
+    def take_hits(
+        self, paths: Sequence[str], ruleset: RuleSet, cache: ResultCache | None
+    ) -> dict[str, list[Finding]]:
+        """`offer`, then the findings the cache had for those of `paths` it had (once)."""
+        self.offer(paths, ruleset, cache)
+        if not self._hits:
+            return {}
+        return {path: self._hits.pop(path) for path in paths if path in self._hits}
 
     def results(self, paths: Sequence[str]) -> Iterator[_Result]:
         """The results of `paths` (offered, not cache hits) in the order they are checked;
         results of other offered paths that come first are kept for their turn."""
-        self._queue.extend(self._filling.items())
+        self._queue.extend((key, chunk) for key, chunk in self._filling.items() if chunk)
         self._filling.clear()
         wanted = set(paths)
         for path in paths:
