@@ -31,7 +31,10 @@ PARALLEL_THRESHOLD = 200
 # (0.65 -> 0.29 s over the corpus) but cost each process 30 MiB on the 10x corpus.
 GC_THRESHOLD = (5000, 10, 10)
 PROGRESS_THRESHOLD = 300
-_CHUNK = 16
+# Files a child is sent at a time: fewer messages (each wakes this process and a child),
+# against a longer wait at the end for the last chunk, which `_TAIL` makes single files.
+_CHUNK = 32
+_TAIL = 4 * _CHUNK
 # Chunks a child holds: the one it checks and the next, so that it never waits for this
 # process, and the chunks that finish early are few.
 _AHEAD = 2
@@ -269,8 +272,8 @@ class Workers:
             if len(chunk) == _CHUNK:
                 self._queue.append((key, chunk))
                 chunk = self._filling[key] = []
-                # The walk finds a chunk in well under a millisecond, a child checks one in
-                # about ten: a look at the pipes every eighth chunk keeps them fed, for an
+                # The walk finds a chunk in about a millisecond, a child checks one in about
+                # twenty: a look at the pipes every eighth chunk keeps them fed, for an
                 # eighth of the system calls.
                 if len(self._queue) % _FEED_EVERY == 0:
                     for result in self._exchange(block=False):
@@ -290,6 +293,8 @@ class Workers:
         results of other offered paths that come first are kept for their turn."""
         self._queue.extend((key, chunk) for key, chunk in self._filling.items() if chunk)
         self._filling.clear()
+        if self.jobs > 1:
+            split_tail(self._queue, _TAIL)
         wanted = set(paths)
         for path in paths:
             if path in self._done:
@@ -363,9 +368,12 @@ class Workers:
                 self._children[pipe].holding.popleft()
             except (EOFError, OSError):
                 self._lose(pipe)
+        # At the end, a chunk waiting in one child while another has none left would
+        # keep the run going after that one stops: there, a child holds one at a time.
+        ahead = _AHEAD if len(self._queue) >= _AHEAD * len(self._children) else 1
         for pipe, child in list(self._children.items()):
             try:
-                while self._queue and len(child.holding) < _AHEAD:
+                while self._queue and len(child.holding) < ahead:
                     key, chunk = self._queue.popleft()
                     child.holding.append((key, chunk))
                     pipe.send((key, None if key in child.known else self._rulesets[key], chunk))
@@ -386,6 +394,16 @@ class Workers:
         each result is handed on as soon as it is known."""
         key, chunk = self._queue.popleft()
         return (_check_one(path, self._rulesets[key]) for path in chunk)
+
+
+def split_tail(queue: deque[tuple[int, list[str]]], files: int) -> None:
+    """The last `files` files queued (or a few more), a chunk each: with no chunk left to
+    hand out, the children stop within a file of each other, not within a chunk."""
+    tail: list[tuple[int, list[str]]] = []
+    while queue and len(tail) < files:
+        key, chunk = queue.pop()
+        tail.extend((key, [path]) for path in reversed(chunk))
+    queue.extend(reversed(tail))
 
 
 def _child(pipe: Any, rulesets: dict[int, RuleSet]) -> None:

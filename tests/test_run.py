@@ -431,6 +431,28 @@ def test_a_directory_of_symlinks_leading_out_is_no_run(tmp_path: Path) -> None:
     assert not [f for f in json.loads(result.output) if f["path"].endswith("links/role.yaml")]
 
 
+@pytest.mark.parametrize("files", [0, 1, 5, 40, 1000])
+def test_the_last_files_of_a_run_are_handed_out_one_at_a_time(files: int) -> None:
+    """The queue keeps its files and their order; the last `files` (rounded up to a chunk)
+    go out one each, so that a child that runs out of work waits at most for the other's
+    file, not for its chunk."""
+    from collections import deque
+
+    chunks = [(1, [f"a/{n}.yaml" for n in range(c, c + 32)]) for c in range(0, 96, 32)]
+    queue = deque([*chunks, (2, ["b/0.yaml", "b/1.yaml"])])
+    before = [(key, path) for key, chunk in queue for path in chunk]
+    run.split_tail(queue, files)
+    assert [(key, path) for key, chunk in queue for path in chunk] == before
+    expected = {
+        0: [32, 32, 32, 2],
+        1: [32, 32, 32, 1, 1],
+        5: [32, 32] + [1] * 34,
+        40: [32] + [1] * 66,
+        1000: [1] * 98,
+    }
+    assert [len(chunk) for _, chunk in queue] == expected[files]
+
+
 @pytest.mark.parametrize("walked_as", ["its path", "."])
 def test_a_walked_directory_with_no_config_file_takes_its_parents_unasked(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, walked_as: str
