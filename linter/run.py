@@ -11,6 +11,7 @@ import contextlib
 import gc
 import os
 import sys
+import time
 from collections import deque
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -35,8 +36,10 @@ PROGRESS_THRESHOLD = 300
 # against a longer wait at the end for the last chunk, which `_TAIL` makes single files.
 _CHUNK = 32
 _TAIL = 4 * _CHUNK
-# Chunks a child holds: the one it checks and the next, so that it never waits for this
-# process, and the chunks that finish early are few.
+# A chunk takes 20 ms on average; one of big files is cut short, see check_chunk.
+CHUNK_SECONDS = 0.05
+# Chunks a child holds while the walk goes on: the one it checks and the next, so that it
+# never waits for this process between two chunks of the walk.
 _AHEAD = 2
 _FEED_EVERY = 8
 
@@ -243,6 +246,9 @@ class Workers:
         self._children: dict[Any, _Child] = {}
         self._done: dict[str, _Result] = {}
         self._started = False
+        # Until results are asked for, files are being offered: this process answers a
+        # child between two chunks of the walk, and each child holds two chunks.
+        self._walking = True
 
     def offer(self, paths: Sequence[str], ruleset: RuleSet, cache: ResultCache | None) -> None:
         """Look each of `paths` up in the cache, or queue it to be checked with `ruleset`.
@@ -293,6 +299,7 @@ class Workers:
         results of other offered paths that come first are kept for their turn."""
         self._queue.extend((key, chunk) for key, chunk in self._filling.items() if chunk)
         self._filling.clear()
+        self._walking = False
         if self.jobs > 1:
             split_tail(self._queue, _TAIL)
         wanted = set(paths)
@@ -353,8 +360,9 @@ class Workers:
             gc.unfreeze()
 
     def _exchange(self, block: bool) -> list[_Result]:
-        """Results the children have sent (waiting for one when `block`), then queued
-        chunks to each child that holds fewer than two."""
+        """Results the children have sent (waiting for one when `block`), the files a
+        chunk cut short left queued again first, then queued chunks to each child that
+        holds fewer than it may."""
         from multiprocessing.connection import wait
 
         if not self._parallel():
@@ -364,14 +372,23 @@ class Workers:
         ready: list[Any] = wait(holding, None if block else 0) if holding else []
         for pipe in ready:
             try:
-                arrived.extend(pipe.recv())
-                self._children[pipe].holding.popleft()
+                checked, left = pipe.recv()
+                arrived.extend(checked)
+                key, _ = self._children[pipe].holding.popleft()
+                if not left:
+                    continue
+                if len(self._queue) >= _AHEAD * len(self._children):
+                    self._queue.appendleft((key, left))
+                else:  # the end of the run: the big files left go one to a child
+                    self._queue.extendleft((key, [path]) for path in reversed(left))
             except (EOFError, OSError):
                 self._lose(pipe)
-        # At the end, a chunk waiting in one child while another has none left would
-        # keep the run going after that one stops: there, a child holds one at a time.
-        ahead = _AHEAD if len(self._queue) >= _AHEAD * len(self._children) else 1
-        for pipe, child in list(self._children.items()):
+        # A chunk waiting in a child behind a big file would keep the run going after
+        # the other child stops. Once the walk is over this process answers a result at
+        # once, and a child holds one chunk at a time.
+        ahead = _AHEAD if self._walking else 1
+        # The child that holds least first: the files a child handed back go to the other.
+        for pipe, child in sorted(self._children.items(), key=lambda item: len(item[1].holding)):
             try:
                 while self._queue and len(child.holding) < ahead:
                     key, chunk = self._queue.popleft()
@@ -406,6 +423,20 @@ def split_tail(queue: deque[tuple[int, list[str]]], files: int) -> None:
     queue.extend(reversed(tail))
 
 
+def check_chunk(chunk: list[str], ruleset: RuleSet) -> tuple[list[_Result], list[str]]:
+    """The chunk's results; or, once checking it has taken `CHUNK_SECONDS`, the results so
+    far and the files left, for whichever child is free first. Chunks count files, and a
+    directory of big CRDs in one chunk would otherwise keep one child busy for seconds
+    while the other waits at the end."""
+    deadline = time.perf_counter() + CHUNK_SECONDS
+    checked = []
+    for index, path in enumerate(chunk):
+        checked.append(_check_one(path, ruleset))
+        if time.perf_counter() > deadline:
+            return checked, chunk[index + 1 :]
+    return checked, []
+
+
 def _child(pipe: Any, rulesets: dict[int, RuleSet]) -> None:
     tune_gc()
     # Ctrl-C reaches the whole process group, and a check that fails here fails again
@@ -416,7 +447,7 @@ def _child(pipe: Any, rulesets: dict[int, RuleSet]) -> None:
             key, ruleset, chunk = message
             if ruleset is not None:
                 rulesets[key] = ruleset
-            pipe.send([_check_one(path, rulesets[key]) for path in chunk])
+            pipe.send(check_chunk(chunk, rulesets[key]))
     pipe.close()
 
 

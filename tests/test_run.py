@@ -220,11 +220,18 @@ def test_a_spawned_child_checks_what_it_is_sent(tmp_path: Path) -> None:
     there.close()
     here.send((7, ruleset, paths[:25]))
     here.send((7, None, paths[25:]))  # the child keeps what it was sent
-    results = here.recv() + here.recv()
+    results, answers = [], 2
+    while answers:  # a chunk that took long comes back with the files it left
+        checked, left = here.recv()
+        results.extend(checked)
+        answers -= 1
+        if left:
+            here.send((7, None, left))
+            answers += 1
     here.send(None)
     child.join(timeout=120)
     assert child.exitcode == 0
-    assert [r[0] for r in results] == paths
+    assert sorted(r[0] for r in results) == sorted(paths)
     findings = [f for r in results for f in r[1]]
     assert _key(findings) == _key(alone.findings)
 
@@ -249,6 +256,27 @@ def test_checks_run_in_spawned_children_when_fork_is_missing(
     spawned = run.check_files(paths, ruleset, jobs=2)
     assert in_main == [], "the children checked nothing; the main process did it all"
     assert _key(spawned.findings) == _key(alone.findings)
+
+
+def test_a_chunk_that_takes_long_hands_back_the_files_it_left(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk of big files is not one child's for seconds: past the time a chunk should
+    take, a child sends what it checked and the files left, which go to whichever child
+    is free first, and the report is as one process makes it."""
+    paths = _many_files(tmp_path)
+    ruleset = RuleSet(select_rules(load_catalog()))
+    alone = run.check_files(paths, ruleset, jobs=1)
+    assert run.check_chunk(paths[:5], ruleset) == (
+        [run._check_one(p, ruleset) for p in paths[:5]],
+        [],
+    )
+    monkeypatch.setattr(run, "CHUNK_SECONDS", 0.0)  # forked children inherit it
+    checked, left = run.check_chunk(paths[:5], ruleset)
+    assert [r[0] for r in checked] == paths[:1] and left == paths[1:5]
+    shared = run.check_files(paths, ruleset, jobs=2)
+    assert _key(shared.findings) == _key(alone.findings)
+    assert shared.errors == []
 
 
 def test_read_errors_keep_input_order_whatever_the_jobs(tmp_path: Path) -> None:
