@@ -4,7 +4,7 @@
     python benchmarks/run.py --corpus DIR --repeat 5 --skip-slow
 
 Every figure is the median of --repeat runs of a whole process, with its peak RSS
-(from wait4); the one-process figures and the --jobs speedup (15 rounds each) and warm/cold
+(from wait4); the one-process figures and the --jobs speedup (21 rounds) and warm/cold
 (7) are the median of the ratios of runs made one after another, in rounds. Floors: `cat`
 of every file, PyYAML's C loader `load_all` (when PyYAML is installed), ruamel.yaml
 round-trip (slow: --skip-slow leaves it out), `import ruamel.yaml` and `ast.parse` over the
@@ -32,6 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 DEFAULT_CORPUS = ROOT.parent / "shared" / "corpus" / "k8s"
 PY = sys.executable
+SPEEDUP_ROUNDS = 21
 
 _LIST_FILES = """
 import os, sys
@@ -285,10 +286,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Interleaved, so that a slower stretch of a shared machine hits both sides alike.
     j1_runs, j2_runs, two_runs = [], [], []
     one_job = [*command(), "check", "--no-cache", "--fail-on", "never", "--jobs", "1", str(corpus)]
-    # 15 rounds: on this shared machine one round's ratio ranged from 1.53 to 2.04.
-    for _ in range(max(args.repeat, 15)):
-        j1_runs.append(run_j2p("jobs 1", ["--no-cache", "--jobs", "1"], repeat=1)[0])
-        j2_runs.append(run_j2p("jobs 2", ["--no-cache", "--jobs", "2"], repeat=1)[0])
+    # 21 rounds: on this shared machine one round's ratio ranged from 1.51 to 2.09, and
+    # two runs of 15 gave medians 0.03 apart. Which of the two runs first alternates, so
+    # that what a run inherits from the one before (caches, a host's scheduling) falls
+    # on both sides alike.
+    for round_number in range(max(args.repeat, SPEEDUP_ROUNDS)):
+        sides = [("jobs 1", "1", j1_runs), ("jobs 2", "2", j2_runs)]
+        for label, jobs, runs in sides if round_number % 2 == 0 else reversed(sides):
+            runs.append(run_j2p(label, ["--no-cache", "--jobs", jobs], repeat=1)[0])
         two_runs.append(side_by_side(one_job))
         print(f"two --jobs 1 runs at once: {two_runs[-1]:.2f} s", flush=True)
     j1_s, j2_s = statistics.median(j1_runs), statistics.median(j2_runs)
@@ -402,6 +407,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{j1_s:.2f} s / {j2_s:.2f} s / {statistics.median(two_runs):.2f} s",
         ),
         (
+            "--jobs 1 / --jobs 2, each round, sorted",
+            ", ".join(
+                f"{ratio:.2f}"
+                for ratio in sorted(a / b for a, b in zip(j1_runs, j2_runs, strict=True))
+            ),
+        ),
+        (
             "one file / one Job manifest / import ruamel.yaml",
             f"{one_s * 1000:.0f} ms / {job_s * 1000:.0f} ms / {import_s * 1000:.0f} ms",
         ),
@@ -447,7 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"# job2pod benchmark, {dt.date.today().isoformat()}",
         "",
         f"Corpus: `{corpus}` ({count} YAML files); {os.cpu_count()} CPUs; Python {sys.version.split()[0]};"
-        f" median of {args.repeat} runs; one-process figures, the --jobs speedup (15 rounds) and"
+        f" median of {args.repeat} runs; one-process figures, the --jobs speedup ({SPEEDUP_ROUNDS} rounds) and"
         " warm/cold (7): median of the ratios of paired runs.",
         "",
         "| figure | ratio | target |",
