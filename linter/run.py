@@ -226,7 +226,8 @@ class Workers:
     few, otherwise by `jobs` child processes, started as soon as the run has enough
     files, and so while discovery still walks the tree (a core stood idle for that
     tenth of a second of a corpus run). Each child holds at most two chunks of paths at a
-    time, sent over its own pipe, and sends back each chunk's results.
+    time during the walk and one after it, sent over its own pipe, and sends back each
+    chunk's results: all of them, or those of a chunk cut short and the files it left.
 
     Not multiprocessing.Pool: over the corpus its three helper threads, passing tasks and
     results between them, took this process 0.4 s of CPU on the two cores the workers
