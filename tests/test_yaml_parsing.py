@@ -132,3 +132,75 @@ def test_nesting_bound_is_the_per_character_one(text: str, limit: int) -> None:
 def test_nesting_bound_of_deep_and_large_inputs(text: str) -> None:
     limit = yaml_source.Limits().max_depth
     assert yaml_source._nesting_bound(text, limit) == _nesting_bound_per_character(text, limit)
+
+
+def _shares_a_node(text: str) -> bool | None:
+    """Whether some document of `text` reaches a node twice (an alias of an anchor), or
+    None when it does not compose."""
+    loader = yaml_source._Loader(text)
+    try:
+        while loader.check_node():
+            if yaml_source._shared_nodes(loader.get_node()):
+                return True
+    except Exception:
+        return None
+    finally:
+        loader.dispose()
+    return False
+
+
+_GAP = st.sampled_from(["", " ", "  ", "\t", "\n", "\n  ", " # c\n "])
+_SPACE = st.sampled_from([" ", "  ", "\t", " \t"])
+
+
+@st.composite
+def _aliased_texts(draw: st.DrawFn) -> str:
+    """A node anchored and then aliased, in each place a node can stand, with the
+    spaces, tabs, line breaks, comments and tags YAML allows around them."""
+    tag = draw(st.sampled_from(["", "!t ", "!!str "]))
+    # libyaml takes only [0-9A-Za-z_-] in a name (YAML 1.2 allows more, and so does the
+    # check).
+    name = draw(st.sampled_from(["a", "x-1", "_9", "Z"]))
+    value = draw(st.sampled_from(["x", "[1, 2]", "{k: v}", '"s"', "[]"]))
+    space = draw(_SPACE)
+    anchored = (
+        f"{tag}&{name}{space}{value}" if draw(st.booleans()) else f"&{name} {tag}{space}{value}"
+    )
+    gap = draw(_GAP)
+    text = draw(
+        st.sampled_from(
+            [
+                f"k:{space}{anchored}\nm:{space}*{name}\n",
+                f"-{space}{anchored}\n-{space}*{name}\n",
+                f"[{gap}{anchored}{gap},{gap}*{name}{gap}]",
+                f"{{k:{space}{anchored},{gap}m:{space}*{name}}}",
+                f'{{"k":{gap}{anchored},"m":*{name}}}',
+                f"?{space}{anchored}\n:{space}y\n?{space}z\n:{space}*{name}\n",
+                f"k:\n{space}- {anchored}\n{space}- [y,*{name}]\n",
+            ]
+        )
+    )
+    return draw(st.sampled_from(["", "\ufeff", "--- ", "# c\n", "%YAML 1.2\n--- "])) + text
+
+
+@settings(database=None, derandomize=True, deadline=None, max_examples=1500)
+@given(text=_aliased_texts())
+def test_a_text_that_shares_a_node_is_never_taken_for_one_without_aliases(text: str) -> None:
+    """The walks that count an alias bomb and mark shared nodes run only where the text
+    has an anchor and an alias token: every text that composes with a shared node has."""
+    if _shares_a_node(text):
+        assert yaml_source._has_node_mark(text, "&"), text
+        assert yaml_source._has_node_mark(text, "*"), text
+
+
+@pytest.mark.parametrize(
+    "refs",
+    ["[{r}, {r}]", "[{r},{r}]", '{{"x":{r}, "y":{r}}}', "\n  - {r}\n  - {r}", "\n  ? {r}\n  : {r}"],
+)
+def test_an_alias_bomb_is_found_wherever_its_aliases_stand(refs: str) -> None:
+    lines = ["kind: Job", 'a0: &a0 ["lol", "lol", "lol", "lol"]']
+    for i in range(1, 8):
+        lines.append(f"a{i}: &a{i} " + refs.format(r=f"*a{i - 1}"))
+    source = yaml_source.parse("\n".join(lines) + "\n", yaml_source.Limits(max_nodes=1000))
+    assert [p.kind for p in source.problems] == ["resource-limit"]
+    assert source.documents == []

@@ -239,11 +239,12 @@ def _segments(text: str) -> Iterator[tuple[int, str]]:
 
 def _compose_segment(source: YamlSource, base: int, segment: str, limits: Limits) -> None:
     loader = _Loader(segment)
+    aliased = _has_node_mark(segment, "&") and _has_node_mark(segment, "*")
     try:
         while loader.check_node():
             root = loader.get_node()
             doc = YamlDocument(len(source.documents), base, root)
-            if "&" in segment and _expanded_size(root, limits.max_nodes) > limits.max_nodes:
+            if aliased and _expanded_size(root, limits.max_nodes) > limits.max_nodes:
                 source.problems.append(
                     SourceProblem(
                         "resource-limit",
@@ -254,7 +255,7 @@ def _compose_segment(source: YamlSource, base: int, segment: str, limits: Limits
                 )
                 continue
             source.documents.append(doc)
-            if "&" in segment:
+            if aliased:
                 source.shared.extend(
                     Span(base + n.start_mark.index, base + n.end_mark.index)
                     for n in _shared_nodes(root)
@@ -263,6 +264,23 @@ def _compose_segment(source: YamlSource, base: int, segment: str, limits: Limits
         source.problems.append(_syntax_problem(source, base, segment, exc))
     finally:
         _dispose(loader)
+
+
+def _has_node_mark(text: str, mark: str) -> bool:
+    """Whether `mark` (`&`, an anchor's; `*`, an alias's) stands where a node can start
+    (at the start, after a space, a flow collection's `[`, `{`, `,`, or the `:` after a
+    quoted flow key) before a name's first character (not a space or flow indicator).
+    Without an anchor and an alias no node is shared, and the walks that count and mark
+    shared nodes are skipped; a shell `&&` or a Markdown `*` only costs those walks. A
+    loop over the marks, not a regex: one that looks behind each character ran at 30 MB/s."""
+    at = text.find(mark)
+    while at != -1:
+        before = text[at - 1] if at else " "
+        after = text[at + 1 : at + 2]
+        if (before.isspace() or before in "[{,:\ufeff") and after.strip() and after not in "[]{},":
+            return True
+        at = text.find(mark, at + 1)
+    return False
 
 
 def _dispose(loader: object) -> None:
