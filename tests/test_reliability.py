@@ -140,6 +140,10 @@ def test_memory_is_bounded_under_an_address_space_limit(tmp_path: Path) -> None:
     assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
 
 
+def _migrate(tree: Path) -> list[str]:
+    return [sys.executable, "-m", "linter", "migrate", "--report", os.devnull, str(tree)]
+
+
 def _repo(root: Path, jobs: int = 12) -> dict[str, tuple[bytes, bytes]]:
     """A sample repository and, per file, (original, fully migrated)."""
     root.mkdir(parents=True, exist_ok=True)
@@ -149,19 +153,11 @@ def _repo(root: Path, jobs: int = 12) -> dict[str, tuple[bytes, bytes]]:
     (root / "clean.yaml").write_text("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n")
     golden = root.parent / f"{root.name}-golden"
     shutil.copytree(root, golden)
-    subprocess.run(
-        [sys.executable, "-m", "linter", "migrate", "--report", os.devnull, str(golden)],
-        capture_output=True,
-        check=False,
-    )
+    subprocess.run(_migrate(golden), capture_output=True, check=False)
     states = {p.name: (p.read_bytes(), (golden / p.name).read_bytes()) for p in root.iterdir()}
     shutil.rmtree(golden)
     assert sum(1 for a, b in states.values() if a != b) == jobs + 1
     return states
-
-
-def _migrate(tree: Path) -> list[str]:
-    return [sys.executable, "-m", "linter", "migrate", "--report", os.devnull, str(tree)]
 
 
 def _killed_then_rerun(
@@ -225,7 +221,7 @@ def test_two_fix_runs_at_once_lose_no_update(tmp_path: Path) -> None:
     states = _repo(tree, jobs=30)
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "linter", "migrate", "--report", os.devnull, str(tree)],
+            _migrate(tree),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
